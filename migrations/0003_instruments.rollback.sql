@@ -1,0 +1,2 @@
+DROP TABLE fundamental_data;
+DROP TABLE instruments;

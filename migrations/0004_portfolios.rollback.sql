@@ -1,0 +1,3 @@
+DROP TABLE transactions;
+DROP TABLE positions;
+DROP TABLE portfolios;
