@@ -16,6 +16,7 @@ import attrs
 import pytest
 
 from boursa_db.migrations import apply_migrations
+from boursa_db.repositories.base import BoundSession
 from tests.support import (
     create_database,
     drop_database,
@@ -96,6 +97,12 @@ async def connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
         yield connection
     finally:
         await connection.close()
+
+
+@pytest.fixture
+def session(connection: asyncpg.Connection) -> BoundSession:
+    """A repository session over the test's connection (autocommit: each statement commits)."""
+    return BoundSession(connection)
 
 
 @pytest.fixture(autouse=True)

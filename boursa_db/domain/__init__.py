@@ -1,0 +1,1 @@
+"""The domain: attrs classes validated at construction; knows nothing of the database."""

@@ -1,0 +1,1 @@
+"""Repositories: collection-like access to each aggregate, records mapped to domain objects."""
