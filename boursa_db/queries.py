@@ -29,13 +29,15 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import asyncpg
 import attrs
 
 from boursa_db.errors import QueryArgumentError, QueryFileError
 from boursa_db.resources import sql_dir
+
+if TYPE_CHECKING:
+    from boursa_db.connection import Connection
 
 __all__ = [
     "Cardinality",
@@ -81,7 +83,7 @@ class Query:
     copy_table: str | None = None
     copy_columns: tuple[str, ...] = ()
 
-    async def __call__(self, connection: asyncpg.Connection[Any], /, **arguments: Any) -> Any:
+    async def __call__(self, connection: Connection, /, **arguments: Any) -> Any:
         values = self.bind(arguments)
         match self.cardinality:
             case Cardinality.ONE:
@@ -95,9 +97,7 @@ class Query:
             case Cardinality.COPY:
                 raise QueryArgumentError(f"{self.name} is a COPY target: call copy() instead")
 
-    async def copy(
-        self, connection: asyncpg.Connection[Any], records: Iterable[Sequence[Any]]
-    ) -> int:
+    async def copy(self, connection: Connection, records: Iterable[Sequence[Any]]) -> int:
         """Write records (tuples in ``copy_columns`` order) with binary COPY; returns the count."""
         if self.cardinality is not Cardinality.COPY or self.copy_table is None:
             raise QueryArgumentError(f"{self.name} is not a COPY target")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import asyncpg
 
@@ -20,7 +20,8 @@ from boursa_db.queries import QueryLibrary, default_library
 
 __all__ = ["BoundSession", "PooledSession", "Repository", "Session"]
 
-Connection = asyncpg.Connection[Any]
+if TYPE_CHECKING:
+    from boursa_db.connection import Connection
 
 
 class Session(Protocol):
