@@ -15,6 +15,7 @@ import asyncpg
 import attrs
 import pytest
 
+from boursa_db.codecs import register_codecs
 from boursa_db.migrations import apply_migrations
 from boursa_db.repositories.base import BoundSession
 from tests.support import (
@@ -93,6 +94,7 @@ async def empty_database_url(test_server: TestServer) -> AsyncIterator[str]:
 @pytest.fixture
 async def connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await asyncpg.connect(database_url)
+    await register_codecs(connection)
     try:
         yield connection
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -70,12 +69,12 @@ def _valid_rows(parents: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "token_hash": "f" * 64,
             "expires_at": datetime.now(UTC) + timedelta(days=30),
         },
-        "system_config": {"key": "trading.enabled", "value": "true"},
+        "system_config": {"key": "trading.enabled", "value": True},
         "audit_log": {
             "table_name": "users",
-            "row_key": '{"id": 1}',
+            "row_key": {"id": 1},
             "action": "insert",
-            "new_values": "{}",
+            "new_values": {},
         },
         "instruments": {"symbol": "MSFT", "name": "Microsoft", "instrument_type": "stock"},
         "fundamental_data": {
@@ -175,7 +174,7 @@ BAD_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
     "refresh_tokens_user_agent_length": ("refresh_tokens", {"user_agent": "x" * 1001}),
     "system_config_key_format": ("system_config", {"key": "Bad Key"}),
     "audit_log_action_known": ("audit_log", {"action": "truncate"}),
-    "audit_log_values_match_action": ("audit_log", {"old_values": "{}"}),
+    "audit_log_values_match_action": ("audit_log", {"old_values": {}}),
     "instruments_symbol_format": ("instruments", {"symbol": "msft"}),
     "instruments_name_length": ("instruments", {"name": ""}),
     "instruments_type_known": ("instruments", {"instrument_type": "STOCK"}),
@@ -244,7 +243,7 @@ BAD_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
     "technical_indicators_interval_known": ("technical_indicators", {"interval_type": "1y"}),
     "technical_indicators_name_format": ("technical_indicators", {"indicator_name": "RSI"}),
     "technical_indicators_values_finite": ("technical_indicators", {"value": math.nan}),
-    "technical_indicators_parameters_object": ("technical_indicators", {"parameters": "[14]"}),
+    "technical_indicators_parameters_object": ("technical_indicators", {"parameters": [14]}),
     "signals_symbol_format": ("signals", {"symbol": "AAPL."}),
     "signals_strategy_format": ("signals", {"strategy": "Momentum!"}),
     "signals_type_known": ("signals", {"signal_type": "BUY"}),
@@ -253,7 +252,7 @@ BAD_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
     "signals_prices_positive": ("signals", {"price_target": -1.0}),
     "signals_scores_range": ("signals", {"technical_score": 2.0}),
     "signals_rationale_length": ("signals", {"rationale": "x" * 5001}),
-    "signals_metadata_object": ("signals", {"metadata": '"x"'}),
+    "signals_metadata_object": ("signals", {"metadata": "x"}),
     "signals_expiry_after_time": ("signals", {"expires_at": NOW - timedelta(hours=1)}),
     "portfolio_performance_values_non_negative": (
         "portfolio_performance",
@@ -471,11 +470,11 @@ async def test_portfolio_names_are_unique_per_user(
         await _insert(connection, "portfolios", {"user_id": parents["user"], "name": "Main"})
 
 
-async def test_a_json_row_key_round_trips(connection: asyncpg.Connection) -> None:
-    key = json.dumps({"id": "a7c1"})
+async def test_json_columns_hold_objects(connection: asyncpg.Connection) -> None:
     row = await _insert(
         connection,
         "audit_log",
-        {"table_name": "users", "row_key": key, "action": "delete", "old_values": "{}"},
+        {"table_name": "users", "row_key": {"id": "a7c1"}, "action": "delete", "old_values": {}},
     )
-    assert json.loads(row["row_key"]) == {"id": "a7c1"}
+    assert row["row_key"] == {"id": "a7c1"}
+    assert await connection.fetchval("SELECT jsonb_typeof(row_key) FROM audit_log") == "object"
