@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
 
 import asyncpg
 import attrs
@@ -18,6 +19,9 @@ import pytest
 from boursa_db.codecs import register_codecs
 from boursa_db.migrations import apply_migrations
 from boursa_db.repositories.base import BoundSession
+
+if TYPE_CHECKING:
+    from boursa_db.context import PersistenceContext
 from tests.support import (
     create_database,
     drop_database,
@@ -102,6 +106,15 @@ async def connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 
 @pytest.fixture
+async def context(database_url: str) -> AsyncIterator[PersistenceContext]:
+    """A persistence context with a small pool on the test's database."""
+    from boursa_db.context import create_persistence_context
+
+    async with create_persistence_context(database_url, min_size=1, max_size=4) as context:
+        yield context
+
+
+@pytest.fixture
 def session(connection: asyncpg.Connection) -> BoundSession:
     """A repository session over the test's connection (autocommit: each statement commits)."""
     return BoundSession(connection)
@@ -145,6 +158,13 @@ async def _freeze_template(server: TestServer, name: str) -> bool:
                 "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')"
             )
         )
+        if has_timescaledb:
+            # Policies would compress, drop and refresh on their own schedule in the middle of a
+            # test; tests run maintenance explicitly instead. Cloned databases inherit the pause.
+            await connection.execute(
+                "SELECT alter_job(job_id, scheduled => false) "
+                "FROM timescaledb_information.jobs WHERE job_id >= 1000"
+            )
     finally:
         await connection.close()
     admin = await asyncpg.connect(server.admin_url)
