@@ -12,8 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
+from boursa_db.codecs import register_codecs
+from boursa_db.domain.intervals import Interval
+from boursa_db.domain.market import MarketBar
 from boursa_db.migrations import apply_migrations
-from boursa_db.queries import default_library
+from boursa_db.repositories.base import BoundSession
+from boursa_db.repositories.copying import ConflictMode
+from boursa_db.repositories.market_data import MarketDataRepository
 
 __all__ = ["DEMO_SYMBOLS", "run_demo"]
 
@@ -25,13 +30,14 @@ def run_demo(database_url: str | None = None) -> str:
     """Run the demo and return what it prints."""
     with _database(database_url) as url:
         applied = apply_migrations(url)
-        rows = asyncio.run(_write_bars_and_read_latest(url))
+        latest = asyncio.run(_write_bars_and_read_latest(url))
     lines = [f"schema: {len(applied)} migration(s) applied"]
     lines.append(f"wrote {BARS_PER_SYMBOL * len(DEMO_SYMBOLS)} one-minute bars; latest prices:")
     lines.append(f"{'symbol':<10}{'time (UTC)':<22}{'close':>14}{'volume':>10}")
-    for row in rows:
-        symbol, time, close, volume = row["symbol"], row["time"], row["close"], row["volume"]
-        lines.append(f"{symbol:<10}{time:%Y-%m-%d %H:%M:%S}  {close:>14.4f}{volume:>10}")
+    for symbol, bar in sorted(latest.items()):
+        lines.append(
+            f"{symbol:<10}{bar.time:%Y-%m-%d %H:%M:%S}  {bar.close:>14.4f}{bar.volume:>10}"
+        )
     return "\n".join(lines)
 
 
@@ -47,35 +53,38 @@ def _database(database_url: str | None) -> Iterator[str]:
         yield server.url
 
 
-def _demo_bars(now: datetime) -> list[tuple[object, ...]]:
+def _demo_bars(now: datetime) -> list[MarketBar]:
     generator = random.Random(42)  # noqa: S311 - demo data, not security
     end = now.replace(second=0, microsecond=0)
-    bars: list[tuple[object, ...]] = []
+    bars: list[MarketBar] = []
     for symbol in DEMO_SYMBOLS:
         price = generator.uniform(20, 500)
         for minute in range(BARS_PER_SYMBOL, 0, -1):
             open_price = price
             price = max(0.01, price * math.exp(generator.gauss(0, 0.002)))
-            high = max(open_price, price) * (1 + generator.uniform(0, 0.001))
-            low = min(open_price, price) * (1 - generator.uniform(0, 0.001))
-            time = end - timedelta(minutes=minute - 1)
-            volume = generator.randint(100, 10_000)
-            bars.append((time, symbol, "1m", open_price, high, low, price, None, volume, "demo"))
+            bars.append(
+                MarketBar(
+                    time=end - timedelta(minutes=minute - 1),
+                    symbol=symbol,
+                    interval_type=Interval.ONE_MINUTE,
+                    open=open_price,
+                    high=max(open_price, price) * (1 + generator.uniform(0, 0.001)),
+                    low=min(open_price, price) * (1 - generator.uniform(0, 0.001)),
+                    close=price,
+                    volume=generator.randint(100, 10_000),
+                    source="demo",
+                )
+            )
     return bars
 
 
-async def _write_bars_and_read_latest(url: str) -> list[asyncpg.Record]:
-    queries = default_library()
+async def _write_bars_and_read_latest(url: str) -> dict[str, MarketBar]:
     connection = await asyncpg.connect(url)
     try:
-        async with connection.transaction():
-            # A rerun of the demo overlaps the previous bars: COPY into staging, then upsert.
-            await queries.create_market_data_staging(connection)
-            await queries.copy_market_data_staging.copy(connection, _demo_bars(datetime.now(UTC)))
-            await queries.upsert_market_data_from_staging(connection)
-        rows = await queries.find_latest_prices(
-            connection, symbols=list(DEMO_SYMBOLS), interval_type="1m"
-        )
-        return list(rows)
+        await register_codecs(connection)
+        market_data = MarketDataRepository(BoundSession(connection))
+        # A rerun of the demo overlaps the previous bars: replace them.
+        await market_data.copy(_demo_bars(datetime.now(UTC)), on_conflict=ConflictMode.UPDATE)
+        return await market_data.find_latest_prices(DEMO_SYMBOLS, Interval.ONE_MINUTE)
     finally:
         await connection.close()

@@ -26,6 +26,7 @@ import asyncio
 import re
 
 import asyncpg
+import asyncpg.exceptions._base
 
 __all__ = [
     "BoursaDbError",
@@ -144,7 +145,7 @@ class DatabaseError(BoursaDbError):
 
 
 # A hypertable's chunks carry its constraints under names like "12_34_market_data_pkey".
-_CHUNK_PREFIX = re.compile(r"^\d+_\d+_")
+_CHUNK_PREFIX = re.compile(r"^\d+_(?:\d+_)?")
 _UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "53400"}
 
 
@@ -154,6 +155,9 @@ def translate_database_error(error: BaseException) -> BoursaDbError:
         return error
     if isinstance(error, asyncpg.PostgresError):
         return _translate_postgres_error(error)
+    if isinstance(error, asyncpg.exceptions._base.DataError):
+        # The driver could not encode an argument (a str where a number belongs, ...).
+        return ValidationError(f"a value cannot be sent to the database: {error}")
     if isinstance(error, asyncpg.InterfaceError | ConnectionError | OSError):
         return DatabaseUnavailable(f"connection lost or refused: {type(error).__name__}: {error}")
     if isinstance(error, asyncio.TimeoutError | TimeoutError):

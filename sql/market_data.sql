@@ -16,21 +16,139 @@ CROSS JOIN LATERAL (
 ) AS b
 ORDER BY s.symbol;
 
--- name: upsert_market_data_from_staging :execute
--- Move bars from the session's staging table into market_data, replacing existing bars.
+-- name: market_data_find_latest :one
+-- params: symbol, interval_type
+-- The newest bar of one symbol at one interval, or no row.
+SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
+FROM market_data
+WHERE symbol = :symbol AND interval_type = :interval_type
+ORDER BY time DESC
+LIMIT 1;
+
+-- name: market_data_find_range :many
+-- params: symbol, interval_type, start, end
+-- The bars of [start, end), oldest first: one range scan of the primary key.
+SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
+FROM market_data
+WHERE symbol = :symbol AND interval_type = :interval_type
+  AND time >= :start AND time < :end
+ORDER BY time;
+
+-- name: market_data_find_gaps :many
+-- params: symbol, interval_type, start, end, step, max_results
+-- Holes in the series within [start, end): consecutive bars further apart than one step (the
+-- interval's width). gap_start and gap_end are the times of the bars around the hole. Bars
+-- expected before the first or after the last bar of the range are not reported.
+SELECT gap_start, gap_end,
+       (ceil(extract(epoch FROM gap_end - gap_start) / extract(epoch FROM :step::interval))
+        - 1)::bigint AS missing_bars
+FROM (
+    SELECT lag(time) OVER (ORDER BY time) AS gap_start, time AS gap_end
+    FROM market_data
+    WHERE symbol = :symbol AND interval_type = :interval_type
+      AND time >= :start AND time < :end
+) AS steps
+WHERE gap_end - gap_start > :step::interval
+ORDER BY gap_start
+LIMIT :max_results;
+
+-- name: market_data_summary :many
+-- params: symbols, interval_type, now
+-- Per symbol: the newest bar of (now - 7 days, now] and statistics over (now - 30 days, now].
+-- Three index probes per symbol (newest bar, oldest bar of the window, the window's range).
+-- Symbols without a bar in the last 7 days are left out.
+SELECT s.symbol, latest.time, latest.interval_type, latest.open, latest.high, latest.low,
+       latest.close, latest.adjusted_close, latest.volume, latest.source,
+       stats.average_close, stats.low_30d, stats.high_30d, stats.volume_30d, stats.bar_count,
+       oldest.close AS first_close
+FROM unnest(:symbols::text[]) AS s(symbol)
+CROSS JOIN LATERAL (
+    SELECT m.time, m.interval_type, m.open, m.high, m.low, m.close, m.adjusted_close,
+           m.volume, m.source
+    FROM market_data AS m
+    WHERE m.symbol = s.symbol AND m.interval_type = :interval_type
+      AND m.time > :now::timestamptz - interval '7 days' AND m.time <= :now::timestamptz
+    ORDER BY m.time DESC
+    LIMIT 1
+) AS latest
+CROSS JOIN LATERAL (
+    SELECT m.close
+    FROM market_data AS m
+    WHERE m.symbol = s.symbol AND m.interval_type = :interval_type
+      AND m.time > :now::timestamptz - interval '30 days' AND m.time <= :now::timestamptz
+    ORDER BY m.time
+    LIMIT 1
+) AS oldest
+CROSS JOIN LATERAL (
+    SELECT avg(m.close) AS average_close, min(m.low) AS low_30d, max(m.high) AS high_30d,
+           sum(m.volume)::bigint AS volume_30d, count(*) AS bar_count
+    FROM market_data AS m
+    WHERE m.symbol = s.symbol AND m.interval_type = :interval_type
+      AND m.time > :now::timestamptz - interval '30 days' AND m.time <= :now::timestamptz
+) AS stats
+ORDER BY s.symbol;
+
+-- name: market_data_save :one
+-- params: time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
+-- Insert one bar, or replace the bar with the same symbol, interval and time.
+INSERT INTO market_data (time, symbol, interval_type, open, high, low, close, adjusted_close,
+                         volume, source)
+VALUES (:time, :symbol, :interval_type, :open, :high, :low, :close, :adjusted_close, :volume,
+        :source)
+ON CONFLICT (symbol, interval_type, time) DO UPDATE
+SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
+    adjusted_close = EXCLUDED.adjusted_close, volume = EXCLUDED.volume, source = EXCLUDED.source
+RETURNING time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source;
+
+-- name: market_data_delete_range :execute
+-- params: symbol, interval_type, start, end
+-- Delete the bars of [start, end).
+DELETE FROM market_data
+WHERE symbol = :symbol AND interval_type = :interval_type AND time >= :start AND time < :end;
+
+-- name: market_data_count :scalar
+-- params: symbol, interval_type
+SELECT count(*) FROM market_data WHERE symbol = :symbol AND interval_type = :interval_type;
+
+-- name: market_data_copy :copy
+-- Bars straight into market_data: a bar that exists already fails the whole COPY.
+COPY market_data (time, symbol, interval_type, open, high, low, close, adjusted_close, volume,
+                  source) FROM STDIN (FORMAT binary);
+
+-- name: market_data_create_staging :execute
+-- The transaction's staging table for COPY followed by an upsert. It keeps market_data's
+-- CHECK constraints so a bad bar fails during COPY, where PostgreSQL names its line.
+CREATE TEMPORARY TABLE IF NOT EXISTS market_data_staging
+    (LIKE market_data INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP;
+
+-- name: market_data_copy_staging :copy
+COPY market_data_staging (time, symbol, interval_type, open, high, low, close, adjusted_close,
+                          volume, source) FROM STDIN (FORMAT binary);
+
+-- name: market_data_insert_from_staging :execute
+-- Move the staged bars into market_data, keeping bars that exist already; empties the staging
+-- table for the next batch of the transaction. The count is the number of bars inserted.
+WITH staged AS (
+    DELETE FROM market_data_staging
+    RETURNING time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
+)
 INSERT INTO market_data (time, symbol, interval_type, open, high, low, close, adjusted_close,
                          volume, source)
 SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
-FROM market_data_staging
+FROM staged
+ON CONFLICT (symbol, interval_type, time) DO NOTHING;
+
+-- name: market_data_upsert_from_staging :execute
+-- Move the staged bars into market_data, replacing bars that exist already; empties the staging
+-- table. The count is the number of bars inserted or replaced.
+WITH staged AS (
+    DELETE FROM market_data_staging
+    RETURNING time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
+)
+INSERT INTO market_data (time, symbol, interval_type, open, high, low, close, adjusted_close,
+                         volume, source)
+SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
+FROM staged
 ON CONFLICT (symbol, interval_type, time) DO UPDATE
 SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
     adjusted_close = EXCLUDED.adjusted_close, volume = EXCLUDED.volume, source = EXCLUDED.source;
-
--- name: create_market_data_staging :execute
--- A per-transaction staging table shaped like market_data, for COPY followed by an upsert.
-CREATE TEMPORARY TABLE IF NOT EXISTS market_data_staging
-    (LIKE market_data INCLUDING DEFAULTS) ON COMMIT DROP;
-
--- name: copy_market_data_staging :copy
-COPY market_data_staging (time, symbol, interval_type, open, high, low, close, adjusted_close,
-                          volume, source) FROM STDIN (FORMAT binary);

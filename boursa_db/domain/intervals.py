@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import timedelta
+
+from boursa_db.domain.values import Vocabulary
 
 __all__ = ["Interval"]
 
 
-class Interval(enum.StrEnum):
+class Interval(Vocabulary):
     """The width of one bar. Values are the strings stored in the database."""
 
     ONE_MINUTE = "1m"

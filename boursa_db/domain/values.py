@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -20,10 +20,10 @@ from boursa_db.errors import ValidationError
 
 __all__ = [
     "SYMBOL_PATTERN",
+    "Vocabulary",
     "aware_datetime",
     "bounded_float",
     "currency_code",
-    "enum_member",
     "finite_float",
     "matches",
     "money",
@@ -37,7 +37,6 @@ __all__ = [
 SYMBOL_PATTERN = re.compile(r"^\^?[A-Z0-9]([A-Z0-9.=-]{0,18}[A-Z0-9])?$")
 _CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
-E = TypeVar("E", bound=enum.Enum)
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
@@ -135,19 +134,15 @@ def matches(pattern: str, description: str) -> Validator:
     return check
 
 
-def enum_member(enum_type: type[E]) -> Any:
-    """A converter to a member of ``enum_type`` from the member or its value ('trader').
+class Vocabulary(enum.StrEnum):
+    """Base of the domain's vocabularies (roles, transaction types, ...).
 
-    Unknown values raise :class:`ValidationError` listing the known ones.
+    Use the enum itself as the attrs converter (``converter=UserRole``) so that both
+    ``UserRole.TRADER`` and ``"trader"`` are accepted; an unknown word raises
+    :class:`ValidationError` listing the known ones instead of a bare ``ValueError``.
     """
 
-    def convert(value: Any, field: attrs.Attribute[Any]) -> E:
-        if isinstance(value, enum_type):
-            return value
-        try:
-            return enum_type(value)
-        except ValueError:
-            known = ", ".join(repr(member.value) for member in enum_type)
-            raise _fail(field, f"{value!r} is not one of {known}") from None
-
-    return attrs.Converter(convert, takes_field=True)
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        known = ", ".join(repr(member.value) for member in cls)
+        raise ValidationError(f"{value!r} is not a valid {cls.__name__}: use one of {known}")

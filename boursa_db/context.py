@@ -1,0 +1,323 @@
+"""The persistence context: the pool, its connection settings, the startup checks, the teardown.
+
+::
+
+    async with create_persistence_context("postgresql://app@db/trading") as ctx:
+        async with ctx.uow() as uow:
+            await uow.users.save(user)
+        latest = await ctx.market_data.find_latest_prices(["AAPL", "MSFT"])
+
+Settings come from arguments, else from the environment, else from the defaults of the old layer
+(a pool of 20 connections with 10 more on demand: min 20, max 30):
+
+===================== ========================== =========================================
+argument              environment variable       default
+===================== ========================== =========================================
+``database_url``      ``DATABASE_URL``           required
+``min_size``          ``DB_POOL_SIZE``           20
+``max_size``          min + ``DB_MAX_OVERFLOW``  min + 10
+``acquire_timeout``   ``DB_POOL_TIMEOUT``        30 s (then :class:`PoolExhausted`)
+``statement_timeout`` ``DB_STATEMENT_TIMEOUT``   30 s (then :class:`QueryTimeout`)
+``application_name``  ``DB_APPLICATION_NAME``    ``boursa_db``
+===================== ========================== =========================================
+
+Every connection runs in UTC with JIT off (JIT compilation costs more than it saves on short
+OLTP and range queries), names itself with the application name, and decodes JSON to objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import asyncpg
+import attrs
+
+from boursa_db.codecs import register_codecs
+from boursa_db.errors import (
+    ConfigurationError,
+    SchemaMismatch,
+    translate_database_error,
+)
+from boursa_db.migrations import migration_ids
+from boursa_db.queries import QueryLibrary, default_library
+from boursa_db.repositories.base import PooledSession
+from boursa_db.repositories.market_data import MarketDataRepository
+from boursa_db.repositories.portfolios import PortfolioRepository
+from boursa_db.repositories.users import UserRepository
+from boursa_db.unit_of_work import IsolationLevel, UnitOfWork
+from boursa_db.urls import redact_url
+
+__all__ = [
+    "PersistenceContext",
+    "PoolSettings",
+    "create_persistence_context",
+    "current_context",
+    "get_market_data_repository",
+    "get_portfolio_repository",
+    "get_uow",
+    "get_user_repository",
+]
+
+
+@attrs.frozen
+class PoolSettings:
+    """Resolved pool and connection settings. The URL's password never appears in the repr."""
+
+    database_url: str = attrs.field(repr=redact_url)
+    min_size: int = attrs.field(default=20)
+    max_size: int = 30
+    acquire_timeout: float = 30.0
+    statement_timeout: float = 30.0
+    application_name: str = "boursa_db"
+
+    @min_size.validator
+    def _check_sizes(self, _: object, value: int) -> None:
+        if value < 0 or self.max_size < max(value, 1):
+            raise ConfigurationError(
+                f"pool sizes must satisfy 0 <= min_size <= max_size and max_size >= 1, "
+                f"got min_size={value}, max_size={self.max_size}"
+            )
+
+    @classmethod
+    def resolve(
+        cls,
+        database_url: str | None = None,
+        *,
+        min_size: int | None = None,
+        max_size: int | None = None,
+        acquire_timeout: float | None = None,
+        statement_timeout: float | None = None,
+        application_name: str | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> PoolSettings:
+        """Arguments first, then the environment, then the defaults."""
+        env = os.environ if environment is None else environment
+        url = database_url or env.get("DATABASE_URL")
+        if not url:
+            raise ConfigurationError("no database URL: pass database_url or set DATABASE_URL")
+        minimum = min_size if min_size is not None else _int(env, "DB_POOL_SIZE", 20)
+        if max_size is None:
+            max_size = minimum + _int(env, "DB_MAX_OVERFLOW", 10)
+        return cls(
+            database_url=url,
+            min_size=minimum,
+            max_size=max_size,
+            acquire_timeout=(
+                acquire_timeout
+                if acquire_timeout is not None
+                else _float(env, "DB_POOL_TIMEOUT", 30.0)
+            ),
+            statement_timeout=(
+                statement_timeout
+                if statement_timeout is not None
+                else _float(env, "DB_STATEMENT_TIMEOUT", 30.0)
+            ),
+            application_name=application_name or env.get("DB_APPLICATION_NAME", "boursa_db"),
+        )
+
+
+class PersistenceContext:
+    """An open pool with its checks done. Made by :func:`create_persistence_context`."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool[Any],
+        settings: PoolSettings,
+        queries: QueryLibrary,
+        *,
+        timescaledb_version: str | None,
+        schema_version: str | None,
+    ) -> None:
+        self.pool = pool
+        self.settings = settings
+        self.queries = queries
+        self.timescaledb_version = timescaledb_version
+        """The installed TimescaleDB version, or None on plain PostgreSQL."""
+        self.schema_version = schema_version
+        """The id of the newest applied migration."""
+
+    def __repr__(self) -> str:
+        return (
+            f"PersistenceContext({redact_url(self.settings.database_url)!r}, "
+            f"timescaledb={self.timescaledb_version!r}, schema={self.schema_version!r})"
+        )
+
+    @property
+    def has_timescaledb(self) -> bool:
+        return self.timescaledb_version is not None
+
+    def uow(self, *, isolation: IsolationLevel = "read_committed") -> UnitOfWork:
+        """A new Unit of Work: use it as ``async with ctx.uow() as uow:``."""
+        return UnitOfWork(
+            self.pool,
+            self.queries,
+            acquire_timeout=self.settings.acquire_timeout,
+            isolation=isolation,
+        )
+
+    @property
+    def session(self) -> PooledSession:
+        """A session for repositories used outside a Unit of Work (a transaction per call)."""
+        return PooledSession(self.pool, acquire_timeout=self.settings.acquire_timeout)
+
+    @property
+    def users(self) -> UserRepository:
+        return UserRepository(self.session, self.queries)
+
+    @property
+    def portfolios(self) -> PortfolioRepository:
+        return PortfolioRepository(self.session, self.queries)
+
+    @property
+    def market_data(self) -> MarketDataRepository:
+        return MarketDataRepository(self.session, self.queries)
+
+
+# The open contexts, newest last: the newest is the default of get_uow() and get_*_repository().
+_default_stack: list[PersistenceContext] = []
+
+
+@contextlib.asynccontextmanager
+async def create_persistence_context(
+    database_url: str | None = None,
+    *,
+    min_size: int | None = None,
+    max_size: int | None = None,
+    acquire_timeout: float | None = None,
+    statement_timeout: float | None = None,
+    application_name: str | None = None,
+    check_schema: bool = True,
+    **connect_options: Any,
+) -> AsyncIterator[PersistenceContext]:
+    """Open the pool, check the schema and TimescaleDB, yield the context, close everything.
+
+    ``connect_options`` go to :func:`asyncpg.create_pool` (e.g. ``ssl=`` with an
+    :class:`ssl.SSLContext` or ``"verify-full"``). With ``check_schema`` (the default) a database
+    with pending migrations raises :class:`SchemaMismatch`. The context becomes the default one
+    for :func:`get_uow` and the ``get_*_repository`` functions until it closes.
+    """
+    settings = PoolSettings.resolve(
+        database_url,
+        min_size=min_size,
+        max_size=max_size,
+        acquire_timeout=acquire_timeout,
+        statement_timeout=statement_timeout,
+        application_name=application_name,
+    )
+    queries = default_library()
+    server_settings = {
+        "application_name": settings.application_name,
+        "timezone": "UTC",
+        "jit": "off",
+        "statement_timeout": str(int(settings.statement_timeout * 1000)),
+        **connect_options.pop("server_settings", {}),
+    }
+    try:
+        pool = await asyncpg.create_pool(
+            settings.database_url,
+            min_size=settings.min_size,
+            max_size=settings.max_size,
+            init=register_codecs,
+            server_settings=server_settings,
+            # Every query of sql/ stays prepared on every connection.
+            statement_cache_size=max(256, 2 * len(queries)),
+            **connect_options,
+        )
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+        raise translate_database_error(error) from error
+    try:
+        timescaledb_version, schema_version = await _startup_checks(pool, check_schema)
+        context = PersistenceContext(
+            pool,
+            settings,
+            queries,
+            timescaledb_version=timescaledb_version,
+            schema_version=schema_version,
+        )
+        _default_stack.append(context)
+        try:
+            yield context
+        finally:
+            _default_stack.remove(context)
+    finally:
+        await pool.close()
+
+
+def current_context() -> PersistenceContext:
+    """The most recently opened context that is still open."""
+    if not _default_stack:
+        raise ConfigurationError(
+            "no persistence context is open: use 'async with create_persistence_context(...)'"
+        )
+    return _default_stack[-1]
+
+
+def get_uow(*, isolation: IsolationLevel = "read_committed") -> UnitOfWork:
+    """A Unit of Work of the default context (the seed's ``get_uow()``)."""
+    return current_context().uow(isolation=isolation)
+
+
+def get_user_repository() -> UserRepository:
+    """The users repository of the default context; each call runs in its own transaction."""
+    return current_context().users
+
+
+def get_portfolio_repository() -> PortfolioRepository:
+    """The portfolios repository of the default context; each call runs in its own transaction."""
+    return current_context().portfolios
+
+
+def get_market_data_repository() -> MarketDataRepository:
+    """The market-data repository of the default context; each call in its own transaction."""
+    return current_context().market_data
+
+
+async def _startup_checks(
+    pool: asyncpg.Pool[Any], check_schema: bool
+) -> tuple[str | None, str | None]:
+    try:
+        async with pool.acquire() as connection:
+            timescaledb_version = await connection.fetchval(
+                "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'"
+            )
+            has_log = await connection.fetchval("SELECT to_regclass('_yoyo_migration') IS NOT NULL")
+            applied: list[str] = []
+            if has_log:
+                rows = await connection.fetch(
+                    "SELECT migration_id FROM _yoyo_migration ORDER BY applied_at_utc, migration_id"
+                )
+                applied = [row["migration_id"] for row in rows]
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+        raise translate_database_error(error) from error
+    if check_schema:
+        pending = [migration for migration in migration_ids() if migration not in applied]
+        if pending:
+            raise SchemaMismatch(
+                f"the database lacks {len(pending)} migration(s) ({', '.join(pending)}): "
+                "run 'yoyo apply' or 'python -m boursa_db migrate' first"
+            )
+    known = [migration for migration in migration_ids() if migration in applied]
+    return timescaledb_version, (known[-1] if known else None)
+
+
+def _int(environment: Mapping[str, str], name: str, default: int) -> int:
+    raw = environment.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _float(environment: Mapping[str, str], name: str, default: float) -> float:
+    raw = environment.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number of seconds, got {raw!r}") from None

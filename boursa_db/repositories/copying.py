@@ -1,0 +1,171 @@
+"""Bulk writes with binary COPY, shared by the time-series repositories.
+
+Three ways to meet rows that exist already (:class:`ConflictMode`):
+
+* ``FAIL``: COPY straight into the table. The fastest path; a row whose key exists already
+  (in the table or earlier in the batch) fails the whole batch with :class:`Duplicate`.
+* ``SKIP`` and ``UPDATE``: COPY into a temporary staging table shaped like the target, then one
+  ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` or ``DO UPDATE``. PostgreSQL's COPY cannot
+  upsert, and ``ON CONFLICT DO UPDATE`` cannot touch one row twice, so the batch is first reduced
+  to the last occurrence of each key.
+
+Every batch is written inside ``connection.transaction()`` (a savepoint inside a Unit of Work),
+so a failure writes nothing of it. The staging table lives until the end of the transaction
+(``ON COMMIT DROP``) and is emptied by each upsert, so later batches of the same transaction
+reuse it.
+
+Tables, columns and keys are fixed by the queries of ``sql/``; nothing of the input becomes SQL.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+import asyncpg
+import attrs
+
+from boursa_db.errors import (
+    BoursaDbError,
+    DatabaseError,
+    Duplicate,
+    ValidationError,
+    translate_database_error,
+)
+from boursa_db.queries import Query
+
+if TYPE_CHECKING:
+    from boursa_db.connection import Connection
+    from boursa_db.repositories.base import Session
+
+__all__ = ["ConflictMode", "CopyTarget", "copy_items"]
+
+T = TypeVar("T")
+
+# PostgreSQL's error context for a row refused during COPY: "COPY market_data, line 3".
+_COPY_LINE = re.compile(r"\bCOPY \S+, line (\d+)")
+
+
+class ConflictMode(enum.Enum):
+    """What a bulk write does with a row whose key exists already."""
+
+    FAIL = "fail"
+    """Refuse the whole batch with :class:`~boursa_db.errors.Duplicate`."""
+    SKIP = "skip"
+    """Keep the stored row and drop the new one."""
+    UPDATE = "update"
+    """Replace the stored row with the new one."""
+
+
+@attrs.frozen(kw_only=True)
+class CopyTarget(Generic[T]):
+    """How one table takes bulk writes: the items it accepts and the queries that write them.
+
+    ``to_record`` gives a tuple in the column order of the ``:copy`` queries, ``key`` the values of
+    the table's primary key and ``describe`` a short name of an item for error messages.
+    """
+
+    item_type: type[T]
+    to_record: Callable[[T], tuple[Any, ...]]
+    key: Callable[[T], Hashable]
+    describe: Callable[[T], str]
+    copy_into_table: Query
+    create_staging: Query
+    copy_into_staging: Query
+    insert_from_staging: Query
+    upsert_from_staging: Query
+
+
+async def copy_items(
+    session: Session, target: CopyTarget[T], items: Iterable[object], on_conflict: ConflictMode
+) -> int:
+    """Write ``items`` with binary COPY; return how many rows were inserted or updated.
+
+    Items that are not ``target.item_type`` raise :class:`ValidationError` with ``row`` set to
+    their index, before the database is touched; an empty batch returns 0 without touching it.
+    A row the database refuses raises :class:`ValidationError` (``row`` set) or
+    :class:`Duplicate` naming its index, and nothing of the batch is written.
+    """
+    mode = _conflict_mode(on_conflict)
+    typed = _checked(target, list(items))
+    # positions[i] is the index in the batch of the i-th record sent: COPY's line i + 1.
+    positions: Sequence[int] = (
+        range(len(typed)) if mode is ConflictMode.FAIL else _last_of_each(target, typed)
+    )
+    records = [target.to_record(typed[position]) for position in positions]
+    if not records:
+        return 0
+    async with session.connection() as connection, connection.transaction():
+        if mode is ConflictMode.FAIL:
+            return await _copy(
+                connection, target.copy_into_table, records, target, typed, positions
+            )
+        await target.create_staging(connection)
+        await _copy(connection, target.copy_into_staging, records, target, typed, positions)
+        if mode is ConflictMode.SKIP:
+            return int(await target.insert_from_staging(connection))
+        return int(await target.upsert_from_staging(connection))
+
+
+def _conflict_mode(value: object) -> ConflictMode:
+    try:
+        return ConflictMode(value)
+    except ValueError:
+        known = ", ".join(f"ConflictMode.{mode.name}" for mode in ConflictMode)
+        message = f"on_conflict: {value!r} is not one of {known}"
+        raise ValidationError(message, field="on_conflict") from None
+
+
+def _checked(target: CopyTarget[T], batch: list[object]) -> list[T]:
+    item_type = target.item_type
+    for index, item in enumerate(batch):
+        if not isinstance(item, item_type):
+            raise ValidationError(
+                f"row {index}: expected a {item_type.__name__}, got {type(item).__name__}",
+                row=index,
+            )
+    return cast("list[T]", batch)
+
+
+def _last_of_each(target: CopyTarget[T], items: list[T]) -> list[int]:
+    """The index of the last occurrence of each key, in order of first occurrence."""
+    last: dict[Hashable, int] = {}
+    key = target.key
+    for index, item in enumerate(items):
+        last[key(item)] = index
+    return list(last.values())
+
+
+async def _copy(
+    connection: Connection,
+    query: Query,
+    records: list[tuple[Any, ...]],
+    target: CopyTarget[T],
+    items: list[T],
+    positions: Sequence[int],
+) -> int:
+    try:
+        return await query.copy(connection, records)
+    except asyncpg.PostgresError as error:
+        raise _naming_the_row(error, target, items, positions) from error
+
+
+def _naming_the_row(
+    error: asyncpg.PostgresError, target: CopyTarget[T], items: list[T], positions: Sequence[int]
+) -> BoursaDbError:
+    """The translated error, its message naming the refused row when PostgreSQL tells which."""
+    translated = translate_database_error(error)
+    line = _COPY_LINE.search(str(getattr(error, "context", None) or ""))
+    if line is None or not 1 <= int(line.group(1)) <= len(positions):
+        return translated
+    index = positions[int(line.group(1)) - 1]
+    message = f"row {index} ({target.describe(items[index])}): {translated}"
+    if isinstance(translated, ValidationError):
+        return type(translated)(message, field=translated.field, row=index)
+    if isinstance(translated, Duplicate):
+        return Duplicate(message, constraint=translated.constraint)
+    if isinstance(translated, DatabaseError):
+        return DatabaseError(message, sqlstate=translated.sqlstate)
+    return translated

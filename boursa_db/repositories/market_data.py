@@ -1,0 +1,297 @@
+"""OHLCV bars: latest prices, ranges, gaps, summaries, upserts and binary COPY.
+
+Every read is shaped for the primary key ``(symbol, interval_type, time)``: a latest bar is one
+backward probe of it, a range one forward scan, on plain tables and hypertables alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from boursa_db.domain.intervals import Interval
+from boursa_db.domain.market import (
+    Gap,
+    MarketBar,
+    MarketSummary,
+    require_aware,
+    require_interval,
+    require_limit,
+    require_symbol,
+    require_symbols,
+    require_time_range,
+)
+from boursa_db.errors import ValidationError
+from boursa_db.queries import QueryLibrary
+from boursa_db.repositories.base import Repository, Session
+from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
+
+__all__ = ["MarketDataRepository"]
+
+MAX_GAPS = 10_000
+
+
+class MarketDataRepository(Repository):
+    """The ``market_data`` table: one :class:`MarketBar` per symbol, interval and time."""
+
+    def __init__(self, session: Session, queries: QueryLibrary | None = None) -> None:
+        super().__init__(session, queries)
+        self._copy_target = CopyTarget(
+            item_type=MarketBar,
+            to_record=_bar_record,
+            key=_bar_key,
+            describe=_describe_bar,
+            copy_into_table=self._queries.market_data_copy,
+            create_staging=self._queries.market_data_create_staging,
+            copy_into_staging=self._queries.market_data_copy_staging,
+            insert_from_staging=self._queries.market_data_insert_from_staging,
+            upsert_from_staging=self._queries.market_data_upsert_from_staging,
+        )
+
+    async def find_latest_prices(
+        self, symbols: Sequence[str], interval: Interval | str = Interval.ONE_MINUTE
+    ) -> dict[str, MarketBar]:
+        """The newest bar of each symbol, in one round trip; symbols without bars are absent::
+
+        latest = await uow.market_data.find_latest_prices(["AAPL", "BRK-B"])
+        latest["AAPL"].close
+        """
+        checked = require_symbols(symbols)
+        interval_type = require_interval(interval)
+        if not checked:
+            return {}
+        async with self._session.connection() as connection:
+            records = await self._queries.find_latest_prices(
+                connection, symbols=checked, interval_type=interval_type.value
+            )
+        return {record["symbol"]: _bar_from_record(record) for record in records}
+
+    async def find_latest(
+        self, symbol: str, interval: Interval | str = Interval.ONE_MINUTE
+    ) -> MarketBar | None:
+        """The newest bar of one symbol, or None when it has none."""
+        checked = require_symbol(symbol)
+        interval_type = require_interval(interval)
+        async with self._session.connection() as connection:
+            record = await self._queries.market_data_find_latest(
+                connection, symbol=checked, interval_type=interval_type.value
+            )
+        return None if record is None else _bar_from_record(record)
+
+    async def find_by_symbol_and_timerange(
+        self,
+        symbol: str,
+        start: datetime,
+        end: datetime,
+        interval: Interval | str = Interval.ONE_MINUTE,
+    ) -> list[MarketBar]:
+        """The bars of ``[start, end)``, oldest first."""
+        checked = require_symbol(symbol)
+        start, end = require_time_range(start, end)
+        interval_type = require_interval(interval)
+        async with self._session.connection() as connection:
+            records = await self._queries.market_data_find_range(
+                connection,
+                symbol=checked,
+                interval_type=interval_type.value,
+                start=start,
+                end=end,
+            )
+        return [_bar_from_record(record) for record in records]
+
+    async def find_gaps(
+        self,
+        symbol: str,
+        interval: Interval | str,
+        start: datetime,
+        end: datetime,
+        *,
+        max_results: int = 1000,
+    ) -> list[Gap]:
+        """Holes in the series within ``[start, end)``, oldest first, at most ``max_results``.
+
+        A gap is two consecutive bars further apart than one interval, found in SQL with
+        ``lag(time) OVER (ORDER BY time)``. Every hole counts: nights, weekends and holidays of
+        a market that closes appear as gaps like a feed outage does. Missing bars before the
+        first bar or after the last bar of the range are not reported. Calendar months have
+        no fixed width, so ``1mo`` is refused.
+        """
+        checked = require_symbol(symbol)
+        interval_type = require_interval(interval)
+        start, end = require_time_range(start, end)
+        limit = require_limit(max_results, maximum=MAX_GAPS, name="max_results")
+        step = interval_type.duration
+        if step is None:
+            raise ValidationError(
+                f"interval: {interval_type.value!r} has no fixed width; gaps need one",
+                field="interval",
+            )
+        async with self._session.connection() as connection:
+            records = await self._queries.market_data_find_gaps(
+                connection,
+                symbol=checked,
+                interval_type=interval_type.value,
+                start=start,
+                end=end,
+                step=step,
+                max_results=limit,
+            )
+        return [
+            Gap(
+                symbol=checked,
+                interval_type=interval_type,
+                gap_start=record["gap_start"],
+                gap_end=record["gap_end"],
+                missing_bars=record["missing_bars"],
+            )
+            for record in records
+        ]
+
+    async def market_summary(
+        self,
+        symbols: Sequence[str],
+        now: datetime,
+        interval: Interval | str = Interval.ONE_MINUTE,
+    ) -> list[MarketSummary]:
+        """Per symbol, by symbol: the newest bar of the 7 days up to ``now`` and statistics
+        over the 30 days up to ``now`` (both windows exclude their start and include ``now``).
+
+        One round trip. Symbols without a bar in the last 7 days are left out.
+        """
+        checked = require_symbols(symbols)
+        moment = require_aware(now, "now")
+        interval_type = require_interval(interval)
+        if not checked:
+            return []
+        async with self._session.connection() as connection:
+            records = await self._queries.market_data_summary(
+                connection, symbols=checked, interval_type=interval_type.value, now=moment
+            )
+        return [_summary_from_record(record) for record in records]
+
+    async def save(self, bar: MarketBar) -> MarketBar:
+        """Insert the bar, or replace the stored bar of the same symbol, interval and time."""
+        if not isinstance(bar, MarketBar):
+            raise ValidationError(f"expected a MarketBar, got {type(bar).__name__}")
+        async with self._session.connection() as connection:
+            record = await self._queries.market_data_save(connection, **_bar_arguments(bar))
+        return _bar_from_record(record)
+
+    async def copy(
+        self, bars: Iterable[MarketBar], on_conflict: ConflictMode = ConflictMode.FAIL
+    ) -> int:
+        """Write bars with binary COPY, all or nothing; return how many were written.
+
+        ``on_conflict`` says what happens to a bar that exists already: ``FAIL`` refuses the
+        batch (:class:`~boursa_db.errors.Duplicate`), ``SKIP`` keeps the stored bar, ``UPDATE``
+        replaces it. See :mod:`boursa_db.repositories.copying`.
+        """
+        return await copy_items(self._session, self._copy_target, bars, on_conflict)
+
+    async def delete_range(
+        self, symbol: str, interval: Interval | str, start: datetime, end: datetime
+    ) -> int:
+        """Delete the bars of ``[start, end)``; return how many were deleted."""
+        checked = require_symbol(symbol)
+        interval_type = require_interval(interval)
+        start, end = require_time_range(start, end)
+        async with self._session.connection() as connection:
+            deleted = await self._queries.market_data_delete_range(
+                connection,
+                symbol=checked,
+                interval_type=interval_type.value,
+                start=start,
+                end=end,
+            )
+        return int(deleted)
+
+    async def count(self, symbol: str, interval: Interval | str = Interval.ONE_MINUTE) -> int:
+        """How many bars the symbol has at the interval."""
+        checked = require_symbol(symbol)
+        interval_type = require_interval(interval)
+        async with self._session.connection() as connection:
+            total = await self._queries.market_data_count(
+                connection, symbol=checked, interval_type=interval_type.value
+            )
+        return int(total)
+
+
+_INTERVALS = {member.value: member for member in Interval}
+_new_instance = object.__new__
+_set_field = object.__setattr__
+
+
+def _bar_from_record(record: Any) -> MarketBar:
+    """A bar from a row of ``market_data``.
+
+    The row passed the table's CHECK constraints, which MarketBar's validators mirror, so the
+    validators are not run again: they would triple the cost of mapping a long series.
+    """
+    bar: MarketBar = _new_instance(MarketBar)
+    _set_field(bar, "time", record["time"])
+    _set_field(bar, "symbol", record["symbol"])
+    _set_field(bar, "interval_type", _INTERVALS[record["interval_type"]])
+    _set_field(bar, "open", record["open"])
+    _set_field(bar, "high", record["high"])
+    _set_field(bar, "low", record["low"])
+    _set_field(bar, "close", record["close"])
+    _set_field(bar, "adjusted_close", record["adjusted_close"])
+    _set_field(bar, "volume", record["volume"])
+    _set_field(bar, "source", record["source"])
+    return bar
+
+
+def _bar_arguments(bar: MarketBar) -> dict[str, Any]:
+    return {
+        "time": bar.time,
+        "symbol": bar.symbol,
+        "interval_type": bar.interval_type.value,
+        "open": bar.open,
+        "high": bar.high,
+        "low": bar.low,
+        "close": bar.close,
+        "adjusted_close": bar.adjusted_close,
+        "volume": bar.volume,
+        "source": bar.source,
+    }
+
+
+def _bar_record(bar: MarketBar) -> tuple[Any, ...]:
+    return (
+        bar.time,
+        bar.symbol,
+        bar.interval_type.value,
+        bar.open,
+        bar.high,
+        bar.low,
+        bar.close,
+        bar.adjusted_close,
+        bar.volume,
+        bar.source,
+    )
+
+
+def _bar_key(bar: MarketBar) -> tuple[str, str, datetime]:
+    return (bar.symbol, bar.interval_type.value, bar.time)
+
+
+def _describe_bar(bar: MarketBar) -> str:
+    return f"{bar.symbol} {bar.interval_type.value} at {bar.time.isoformat()}"
+
+
+def _summary_from_record(record: Any) -> MarketSummary:
+    latest = _bar_from_record(record)
+    first_close: float = record["first_close"]
+    change = latest.close - first_close
+    return MarketSummary(
+        symbol=latest.symbol,
+        latest=latest,
+        average_close_30d=record["average_close"],
+        low_30d=record["low_30d"],
+        high_30d=record["high_30d"],
+        volume_30d=record["volume_30d"],
+        bar_count_30d=record["bar_count"],
+        change_30d=change,
+        change_percent_30d=change / first_close * 100,
+    )

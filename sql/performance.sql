@@ -1,0 +1,104 @@
+-- name: performance_save :one
+-- params: time, portfolio_id, total_value, cash_value, invested_value, daily_return,
+-- params: total_return, volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
+-- params: number_of_positions
+-- Insert one snapshot, or replace the portfolio's snapshot at the same time.
+INSERT INTO portfolio_performance (time, portfolio_id, total_value, cash_value, invested_value,
+                                   daily_return, total_return, volatility_30d, sharpe_ratio_30d,
+                                   max_drawdown_30d, beta_30d, alpha_30d, number_of_positions)
+VALUES (:time, :portfolio_id, :total_value, :cash_value, :invested_value, :daily_return,
+        :total_return, :volatility_30d, :sharpe_ratio_30d, :max_drawdown_30d, :beta_30d,
+        :alpha_30d, :number_of_positions)
+ON CONFLICT (portfolio_id, time) DO UPDATE
+SET total_value = EXCLUDED.total_value, cash_value = EXCLUDED.cash_value,
+    invested_value = EXCLUDED.invested_value, daily_return = EXCLUDED.daily_return,
+    total_return = EXCLUDED.total_return, volatility_30d = EXCLUDED.volatility_30d,
+    sharpe_ratio_30d = EXCLUDED.sharpe_ratio_30d, max_drawdown_30d = EXCLUDED.max_drawdown_30d,
+    beta_30d = EXCLUDED.beta_30d, alpha_30d = EXCLUDED.alpha_30d,
+    number_of_positions = EXCLUDED.number_of_positions
+RETURNING time, portfolio_id, total_value, cash_value, invested_value, daily_return,
+          total_return, volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
+          number_of_positions;
+
+-- name: performance_find_range :many
+-- params: portfolio_id, start, end
+-- A portfolio's snapshots in [start, end), oldest first: one range scan of the primary key.
+SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return, total_return,
+       volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
+       number_of_positions
+FROM portfolio_performance
+WHERE portfolio_id = :portfolio_id AND time >= :start AND time < :end
+ORDER BY time;
+
+-- name: performance_find_latest :one
+-- params: portfolio_id
+-- A portfolio's newest snapshot, or no row.
+SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return, total_return,
+       volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
+       number_of_positions
+FROM portfolio_performance
+WHERE portfolio_id = :portfolio_id
+ORDER BY time DESC
+LIMIT 1;
+
+-- name: performance_copy :copy
+-- Snapshots straight into the table: a snapshot that exists already fails the whole COPY.
+COPY portfolio_performance (time, portfolio_id, total_value, cash_value, invested_value,
+                            daily_return, total_return, volatility_30d, sharpe_ratio_30d,
+                            max_drawdown_30d, beta_30d, alpha_30d, number_of_positions)
+FROM STDIN (FORMAT binary);
+
+-- name: performance_create_staging :execute
+-- The transaction's staging table for COPY followed by an upsert; it keeps the CHECK
+-- constraints (not the foreign key) so a bad snapshot fails during COPY, where PostgreSQL
+-- names its line. An unknown portfolio fails in the insert that follows.
+CREATE TEMPORARY TABLE IF NOT EXISTS portfolio_performance_staging
+    (LIKE portfolio_performance INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP;
+
+-- name: performance_copy_staging :copy
+COPY portfolio_performance_staging (time, portfolio_id, total_value, cash_value, invested_value,
+                                    daily_return, total_return, volatility_30d, sharpe_ratio_30d,
+                                    max_drawdown_30d, beta_30d, alpha_30d, number_of_positions)
+FROM STDIN (FORMAT binary);
+
+-- name: performance_insert_from_staging :execute
+-- Move the staged snapshots into the table, keeping snapshots that exist already; empties the
+-- staging table. The count is the number of snapshots inserted.
+WITH staged AS (
+    DELETE FROM portfolio_performance_staging
+    RETURNING time, portfolio_id, total_value, cash_value, invested_value, daily_return,
+              total_return, volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d,
+              alpha_30d, number_of_positions
+)
+INSERT INTO portfolio_performance (time, portfolio_id, total_value, cash_value, invested_value,
+                                   daily_return, total_return, volatility_30d, sharpe_ratio_30d,
+                                   max_drawdown_30d, beta_30d, alpha_30d, number_of_positions)
+SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return, total_return,
+       volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
+       number_of_positions
+FROM staged
+ON CONFLICT (portfolio_id, time) DO NOTHING;
+
+-- name: performance_upsert_from_staging :execute
+-- Move the staged snapshots into the table, replacing snapshots that exist already; empties the
+-- staging table. The count is the number of snapshots inserted or replaced.
+WITH staged AS (
+    DELETE FROM portfolio_performance_staging
+    RETURNING time, portfolio_id, total_value, cash_value, invested_value, daily_return,
+              total_return, volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d,
+              alpha_30d, number_of_positions
+)
+INSERT INTO portfolio_performance (time, portfolio_id, total_value, cash_value, invested_value,
+                                   daily_return, total_return, volatility_30d, sharpe_ratio_30d,
+                                   max_drawdown_30d, beta_30d, alpha_30d, number_of_positions)
+SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return, total_return,
+       volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
+       number_of_positions
+FROM staged
+ON CONFLICT (portfolio_id, time) DO UPDATE
+SET total_value = EXCLUDED.total_value, cash_value = EXCLUDED.cash_value,
+    invested_value = EXCLUDED.invested_value, daily_return = EXCLUDED.daily_return,
+    total_return = EXCLUDED.total_return, volatility_30d = EXCLUDED.volatility_30d,
+    sharpe_ratio_30d = EXCLUDED.sharpe_ratio_30d, max_drawdown_30d = EXCLUDED.max_drawdown_30d,
+    beta_30d = EXCLUDED.beta_30d, alpha_30d = EXCLUDED.alpha_30d,
+    number_of_positions = EXCLUDED.number_of_positions;
