@@ -10,8 +10,8 @@ import attrs
 
 from boursa_db.domain.alerts import Alert
 from boursa_db.errors import NotFound
+from boursa_db.repositories.arguments import check_aware, check_flag, check_id, check_symbol
 from boursa_db.repositories.base import Repository
-from boursa_db.repositories.positions import check_aware, check_flag, check_id, check_symbol
 
 __all__ = ["AlertRepository"]
 

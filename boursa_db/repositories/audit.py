@@ -11,11 +11,10 @@ from typing import Any
 
 from boursa_db.domain.audit import AuditEntry
 from boursa_db.errors import ValidationError
+from boursa_db.repositories.arguments import check_limit, check_text
 from boursa_db.repositories.base import Repository
 
 __all__ = ["AuditRepository"]
-
-MAX_ENTRIES = 1000
 
 
 class AuditRepository(Repository):
@@ -29,10 +28,10 @@ class AuditRepository(Repository):
         ``row_key`` is the row's primary key as the triggers record it; the order of its keys
         does not matter.
         """
-        _check_text("table_name", table_name)
+        check_text("table_name", table_name)
         if not isinstance(row_key, dict) or not row_key:
             raise ValidationError("row_key: expected a non-empty dict", field="row_key")
-        _check_limit(limit)
+        check_limit(limit)
         async with self._session.connection() as connection:
             records = await self._queries.audit_list_for_row(
                 connection, table_name=table_name, row_key=row_key, limit=limit
@@ -46,15 +45,15 @@ class AuditRepository(Repository):
             raise ValidationError(message, field="since")
         if since.tzinfo is None or since.tzinfo.utcoffset(since) is None:
             raise ValidationError("since: naive datetime: give a time zone (UTC)", field="since")
-        _check_limit(limit)
+        check_limit(limit)
         async with self._session.connection() as connection:
             records = await self._queries.audit_list_recent(connection, since=since, limit=limit)
         return [_entry_from_record(record) for record in records]
 
     async def list_by_app_user(self, app_user: str, limit: int = 100) -> list[AuditEntry]:
         """Changes made on behalf of one application user, at most ``limit``."""
-        _check_text("app_user", app_user)
-        _check_limit(limit)
+        check_text("app_user", app_user)
+        check_limit(limit)
         async with self._session.connection() as connection:
             records = await self._queries.audit_list_by_app_user(
                 connection, app_user=app_user, limit=limit
@@ -74,14 +73,3 @@ def _entry_from_record(record: Any) -> AuditEntry:
         app_user=record["app_user"],
         changed_at=record["changed_at"],
     )
-
-
-def _check_text(name: str, value: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise ValidationError(f"{name}: expected non-empty text, got {value!r}", field=name)
-
-
-def _check_limit(limit: int) -> None:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_ENTRIES:
-        message = f"limit: must be an int from 1 to {MAX_ENTRIES}, got {limit!r}"
-        raise ValidationError(message, field="limit")

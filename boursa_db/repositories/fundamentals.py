@@ -9,8 +9,8 @@ from typing import Any
 import attrs
 
 from boursa_db.domain.instruments import FundamentalData, PeriodType
+from boursa_db.repositories.arguments import check_date, check_id, check_range, check_word
 from boursa_db.repositories.base import Repository
-from boursa_db.repositories.positions import check_date, check_id, check_range, check_word
 
 __all__ = ["FundamentalsRepository"]
 

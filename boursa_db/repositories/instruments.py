@@ -8,8 +8,7 @@ from typing import Any
 
 from boursa_db.domain.instruments import Instrument, InstrumentType
 from boursa_db.errors import NotFound
-from boursa_db.repositories.base import Repository
-from boursa_db.repositories.positions import (
+from boursa_db.repositories.arguments import (
     check_flag,
     check_id,
     check_limit,
@@ -18,6 +17,7 @@ from boursa_db.repositories.positions import (
     check_text,
     check_word,
 )
+from boursa_db.repositories.base import Repository
 
 __all__ = ["InstrumentRepository"]
 

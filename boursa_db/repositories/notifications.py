@@ -9,8 +9,8 @@ from typing import Any
 import attrs
 
 from boursa_db.domain.alerts import Notification
+from boursa_db.repositories.arguments import check_aware, check_flag, check_id, check_page
 from boursa_db.repositories.base import Repository
-from boursa_db.repositories.positions import check_aware, check_flag, check_id, check_page
 
 __all__ = ["NotificationRepository"]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from boursa_db.domain.users import RefreshToken
 from boursa_db.errors import NotFound, ValidationError
+from boursa_db.repositories.arguments import check_aware, check_id
 from boursa_db.repositories.base import Repository
 
 __all__ = ["RefreshTokenRepository"]
@@ -25,7 +26,7 @@ class RefreshTokenRepository(Repository):
 
     async def find_by_id(self, token_id: uuid.UUID) -> RefreshToken | None:
         """The token with this id, or None."""
-        _check_id("token_id", token_id)
+        check_id("token_id", token_id)
         async with self._session.connection() as connection:
             record = await self._queries.refresh_token_find_by_id(connection, id=token_id)
         return None if record is None else _token_from_record(record)
@@ -43,8 +44,8 @@ class RefreshTokenRepository(Repository):
 
     async def find_active_for_user(self, user_id: uuid.UUID, now: datetime) -> list[RefreshToken]:
         """The user's tokens active at ``now``, newest first."""
-        _check_id("user_id", user_id)
-        _check_aware("now", now)
+        check_id("user_id", user_id)
+        check_aware("now", now)
         async with self._session.connection() as connection:
             records = await self._queries.refresh_token_find_active_for_user(
                 connection, user_id=user_id, now=now
@@ -53,8 +54,8 @@ class RefreshTokenRepository(Repository):
 
     async def count_active_for_user(self, user_id: uuid.UUID, now: datetime) -> int:
         """How many of the user's tokens are active at ``now`` (open sessions)."""
-        _check_id("user_id", user_id)
-        _check_aware("now", now)
+        check_id("user_id", user_id)
+        check_aware("now", now)
         async with self._session.connection() as connection:
             total = await self._queries.refresh_token_count_active_for_user(
                 connection, user_id=user_id, now=now
@@ -85,8 +86,8 @@ class RefreshTokenRepository(Repository):
 
         ``last_used_at`` never moves back: an older ``used_at`` leaves it as it is.
         """
-        _check_id("token_id", token_id)
-        _check_aware("used_at", used_at)
+        check_id("token_id", token_id)
+        check_aware("used_at", used_at)
         async with self._session.connection() as connection:
             touched: int = await self._queries.refresh_token_touch(
                 connection, id=token_id, used_at=used_at
@@ -95,9 +96,9 @@ class RefreshTokenRepository(Repository):
 
     async def revoke(self, token_id: uuid.UUID, reason: str, at: datetime) -> bool:
         """Revoke one token; False if there is no such token or it was revoked already."""
-        _check_id("token_id", token_id)
+        check_id("token_id", token_id)
         _check_reason(reason)
-        _check_aware("at", at)
+        check_aware("at", at)
         async with self._session.connection() as connection:
             revoked: int = await self._queries.refresh_token_revoke(
                 connection, id=token_id, reason=reason, revoked_at=at
@@ -106,9 +107,9 @@ class RefreshTokenRepository(Repository):
 
     async def revoke_all_for_user(self, user_id: uuid.UUID, reason: str, at: datetime) -> int:
         """Revoke every token of the user active at ``at``; returns how many were revoked."""
-        _check_id("user_id", user_id)
+        check_id("user_id", user_id)
         _check_reason(reason)
-        _check_aware("at", at)
+        check_aware("at", at)
         async with self._session.connection() as connection:
             revoked: int = await self._queries.refresh_token_revoke_all_for_user(
                 connection, user_id=user_id, reason=reason, revoked_at=at
@@ -117,7 +118,7 @@ class RefreshTokenRepository(Repository):
 
     async def purge_expired(self, before: datetime) -> int:
         """Delete every token expired by ``before`` (revoked or not); returns how many."""
-        _check_aware("before", before)
+        check_aware("before", before)
         async with self._session.connection() as connection:
             deleted: int = await self._queries.refresh_token_purge_expired(
                 connection, before=before
@@ -126,7 +127,7 @@ class RefreshTokenRepository(Repository):
 
     async def delete(self, token_id: uuid.UUID) -> bool:
         """Delete one token; False if there was no such token."""
-        _check_id("token_id", token_id)
+        check_id("token_id", token_id)
         async with self._session.connection() as connection:
             deleted: int = await self._queries.refresh_token_delete(connection, id=token_id)
         return deleted > 0
@@ -161,21 +162,7 @@ def _token_from_record(record: Any) -> RefreshToken:
     )
 
 
-def _check_id(name: str, value: uuid.UUID) -> None:
-    if not isinstance(value, uuid.UUID):
-        message = f"{name}: expected a UUID, got {type(value).__name__}"
-        raise ValidationError(message, field=name)
-
-
 def _check_reason(reason: str) -> None:
     if not isinstance(reason, str) or len(reason) > MAX_REVOKE_REASON_LENGTH:
         message = f"reason: expected text of at most {MAX_REVOKE_REASON_LENGTH} characters"
         raise ValidationError(message, field="reason")
-
-
-def _check_aware(name: str, value: datetime) -> None:
-    if not isinstance(value, datetime):
-        message = f"{name}: expected a datetime, got {type(value).__name__}"
-        raise ValidationError(message, field=name)
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise ValidationError(f"{name}: naive datetime: give a time zone (UTC)", field=name)

@@ -13,8 +13,7 @@ import attrs
 
 from boursa_db.domain.portfolios import Transaction
 from boursa_db.errors import ValidationError
-from boursa_db.repositories.base import Repository
-from boursa_db.repositories.positions import (
+from boursa_db.repositories.arguments import (
     check_aware,
     check_id,
     check_page,
@@ -22,6 +21,7 @@ from boursa_db.repositories.positions import (
     check_symbol,
     check_text,
 )
+from boursa_db.repositories.base import Repository
 
 __all__ = ["TransactionRepository"]
 

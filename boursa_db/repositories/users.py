@@ -8,11 +8,16 @@ from typing import Any
 
 from boursa_db.domain.users import User, UserRole
 from boursa_db.errors import NotFound, ValidationError
+from boursa_db.repositories.arguments import (
+    check_aware,
+    check_flag,
+    check_id,
+    check_page,
+    check_text,
+)
 from boursa_db.repositories.base import Repository
 
 __all__ = ["UserRepository"]
-
-MAX_PAGE_SIZE = 1000
 
 
 class UserRepository(Repository):
@@ -23,7 +28,7 @@ class UserRepository(Repository):
 
     async def find_by_id(self, user_id: uuid.UUID) -> User | None:
         """The user with this id, or None."""
-        _check_id(user_id)
+        check_id("user_id", user_id)
         async with self._session.connection() as connection:
             record = await self._queries.user_find_by_id(connection, id=user_id)
         return None if record is None else _user_from_record(record)
@@ -37,21 +42,21 @@ class UserRepository(Repository):
 
     async def find_by_email(self, email: str) -> User | None:
         """The user with this e-mail address in any case (``Ada@X.io`` finds ``ada@x.io``)."""
-        _check_text("email", email)
+        check_text("email", email)
         async with self._session.connection() as connection:
             record = await self._queries.user_find_by_email(connection, email=email)
         return None if record is None else _user_from_record(record)
 
     async def find_by_username(self, username: str) -> User | None:
         """The user with exactly this username, or None."""
-        _check_text("username", username)
+        check_text("username", username)
         async with self._session.connection() as connection:
             record = await self._queries.user_find_by_username(connection, username=username)
         return None if record is None else _user_from_record(record)
 
     async def exists_by_email(self, email: str) -> bool:
         """Whether an account uses this e-mail address, in any case."""
-        _check_text("email", email)
+        check_text("email", email)
         async with self._session.connection() as connection:
             found = await self._queries.user_exists_by_email(connection, email=email)
         return bool(found)
@@ -65,12 +70,12 @@ class UserRepository(Repository):
         active_only: bool = False,
     ) -> list[User]:
         """One page of users, oldest account first, in an order that is stable across pages."""
-        _check_page(limit, offset)
+        check_page(limit, offset)
         async with self._session.connection() as connection:
             records = await self._queries.user_list(
                 connection,
                 role=_role_filter(role),
-                active_only=_check_flag("active_only", active_only),
+                active_only=check_flag("active_only", active_only),
                 limit=limit,
                 offset=offset,
             )
@@ -82,7 +87,7 @@ class UserRepository(Repository):
             total = await self._queries.user_count(
                 connection,
                 role=_role_filter(role),
-                active_only=_check_flag("active_only", active_only),
+                active_only=check_flag("active_only", active_only),
             )
         return int(total)
 
@@ -105,15 +110,15 @@ class UserRepository(Repository):
 
     async def delete(self, user_id: uuid.UUID) -> bool:
         """Delete the user and everything they own; False if there was no such user."""
-        _check_id(user_id)
+        check_id("user_id", user_id)
         async with self._session.connection() as connection:
             deleted: int = await self._queries.user_delete(connection, id=user_id)
         return deleted > 0
 
     async def record_login(self, user_id: uuid.UUID, at: datetime) -> None:
         """Set the user's ``last_login_at``; raises :class:`~boursa_db.errors.NotFound`."""
-        _check_id(user_id)
-        _check_aware("at", at)
+        check_id("user_id", user_id)
+        check_aware("at", at)
         async with self._session.connection() as connection:
             updated: int = await self._queries.user_record_login(
                 connection, id=user_id, logged_in_at=at
@@ -180,36 +185,3 @@ def _role_filter(role: UserRole | str | None) -> str | None:
     except ValueError:
         known = ", ".join(repr(member.value) for member in UserRole)
         raise ValidationError(f"role: {role!r} is not one of {known}", field="role") from None
-
-
-def _check_page(limit: int, offset: int) -> None:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
-        message = f"limit: must be an int from 1 to {MAX_PAGE_SIZE}, got {limit!r}"
-        raise ValidationError(message, field="limit")
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        raise ValidationError(f"offset: must be an int >= 0, got {offset!r}", field="offset")
-
-
-def _check_flag(name: str, value: bool) -> bool:
-    if not isinstance(value, bool):
-        raise ValidationError(f"{name}: expected a bool, got {type(value).__name__}", field=name)
-    return value
-
-
-def _check_id(user_id: uuid.UUID) -> None:
-    if not isinstance(user_id, uuid.UUID):
-        message = f"user_id: expected a UUID, got {type(user_id).__name__}"
-        raise ValidationError(message, field="user_id")
-
-
-def _check_text(name: str, value: str) -> None:
-    if not isinstance(value, str):
-        raise ValidationError(f"{name}: expected text, got {type(value).__name__}", field=name)
-
-
-def _check_aware(name: str, value: datetime) -> None:
-    if not isinstance(value, datetime):
-        message = f"{name}: expected a datetime, got {type(value).__name__}"
-        raise ValidationError(message, field=name)
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise ValidationError(f"{name}: naive datetime: give a time zone (UTC)", field=name)
