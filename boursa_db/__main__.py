@@ -24,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
         "server", help="run an embedded throwaway PostgreSQL until interrupted"
     )
     server.add_argument("--port", type=int, help="also listen on 127.0.0.1:PORT")
+    typegen = commands.add_parser(
+        "typegen", help="regenerate boursa_db/query_types.py from the database"
+    )
+    typegen.add_argument("--database-url", help="a migrated database (default: an embedded one)")
+    typegen.add_argument(
+        "--check", action="store_true", help="print the diff and exit 1 when the file is stale"
+    )
     arguments = parser.parse_args(argv)
     try:
         return _run(arguments)
@@ -40,6 +47,10 @@ def _run(arguments: argparse.Namespace) -> int:
         return 0
     if arguments.command == "server":
         return _serve(arguments.port)
+    if arguments.command == "typegen":
+        from boursa_db.typegen import run_typegen
+
+        return run_typegen(arguments.database_url, check=arguments.check)
     from boursa_db.migrations import apply_migrations, rollback_migrations
 
     url = arguments.database_url or os.environ.get("DATABASE_URL")

@@ -24,6 +24,7 @@ ORDER BY time;
 
 -- name: indicator_find_latest :many
 -- params: symbol, interval_type, indicator_names
+-- not null: indicator_name
 -- The newest value of each named indicator: one backward probe of the primary key per name.
 -- Names without values are left out.
 SELECT latest.time, latest.symbol, latest.interval_type, n.indicator_name, latest.value,

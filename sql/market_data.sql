@@ -1,5 +1,6 @@
 -- name: find_latest_prices :many
 -- params: symbols, interval_type
+-- not null: symbol
 -- The newest bar of each symbol at one interval. One backward probe of the primary key per
 -- symbol (LATERAL ... ORDER BY time DESC LIMIT 1): never a scan of the table, fast on plain
 -- PostgreSQL and on compressed hypertables alike. Symbols without bars are left out.
@@ -36,6 +37,7 @@ ORDER BY time;
 
 -- name: market_data_find_gaps :many
 -- params: symbol, interval_type, start, end, step, max_results
+-- not null: gap_start, missing_bars
 -- Holes in the series within [start, end): consecutive bars further apart than one step (the
 -- interval's width). gap_start and gap_end are the times of the bars around the hole. Bars
 -- expected before the first or after the last bar of the range are not reported.
@@ -108,6 +110,7 @@ WHERE symbol = :symbol AND interval_type = :interval_type AND time >= :start AND
 
 -- name: market_data_count :scalar
 -- params: symbol, interval_type
+-- not null: count
 SELECT count(*) FROM market_data WHERE symbol = :symbol AND interval_type = :interval_type;
 
 -- name: market_data_copy :copy

@@ -37,6 +37,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: notification_count_unread :scalar
 -- params: user_id
+-- not null: count
 SELECT count(*) FROM notifications WHERE user_id = :user_id AND NOT is_read;
 
 -- name: notification_mark_read :execute

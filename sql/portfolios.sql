@@ -118,6 +118,7 @@ DELETE FROM portfolios WHERE id = :id;
 
 -- name: portfolio_valuation :many
 -- params: portfolio_id, interval_type
+-- not null: cash_balance, priced_at
 -- The portfolio's cash and each position with its latest bar at one interval: one backward
 -- probe of market_data's primary key (symbol, interval_type, time) per position, never a scan.
 -- One row with NULL position columns when the portfolio holds nothing; no row when it does not

@@ -27,6 +27,7 @@ ORDER BY created_at DESC, id;
 
 -- name: refresh_token_count_active_for_user :scalar
 -- params: user_id, now
+-- not null: count
 -- How many of the user's tokens are neither revoked nor expired at :now.
 SELECT count(*)
 FROM refresh_tokens

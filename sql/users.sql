@@ -46,6 +46,7 @@ LIMIT :limit OFFSET :offset;
 
 -- name: user_count :scalar
 -- params: role, active_only
+-- not null: count
 -- How many users match the filters of user_list.
 SELECT count(*)
 FROM users

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import asyncpg
 
 from boursa_db.errors import PoolExhausted, translate_database_error
-from boursa_db.queries import QueryLibrary, default_library
+from boursa_db.queries import QueryLibrary
+from boursa_db.query_types import typed_library
 
 __all__ = ["BoundSession", "PooledSession", "Repository", "Session"]
 
@@ -75,4 +76,4 @@ class Repository:
 
     def __init__(self, session: Session, queries: QueryLibrary | None = None) -> None:
         self._session = session
-        self._queries = queries if queries is not None else default_library()
+        self._queries = typed_library(queries)

@@ -16,14 +16,14 @@ import attrs
 
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.portfolios import Portfolio, PortfolioValuation, Position, PositionValuation
-from boursa_db.errors import ConcurrencyConflict, NotFound
-from boursa_db.repositories.base import Repository
-from boursa_db.repositories.positions import (
+from boursa_db.errors import ConcurrencyConflict, DatabaseError, NotFound
+from boursa_db.repositories.arguments import (
     check_id,
     check_text,
     check_word,
-    position_from_record,
 )
+from boursa_db.repositories.base import Repository
+from boursa_db.repositories.positions import position_from_record
 
 __all__ = ["PortfolioRepository"]
 
@@ -102,6 +102,8 @@ class PortfolioRepository(Repository):
         async with self._session.connection() as connection:
             if portfolio.id is None:
                 record = await self._queries.portfolio_insert(connection, **columns)
+                if record is None:
+                    raise DatabaseError("INSERT ... RETURNING gave no row for the new portfolio")
                 if not portfolio.positions:
                     return _portfolio_from_record(record, [])
             else:
@@ -147,17 +149,20 @@ class PortfolioRepository(Repository):
             )
         if not records:
             raise NotFound(f"no portfolio with id {portfolio_id}")
-        positions = [
-            PositionValuation.at_price(
-                symbol=record["symbol"],
-                quantity=record["quantity"],
-                average_price=record["average_price"],
-                last_price=record["last_price"],
-                price_time=record["price_time"],
+        positions = []
+        for record in records:
+            quantity, average_price = record["quantity"], record["average_price"]
+            if record["symbol"] is None or quantity is None or average_price is None:
+                continue  # the one row of a portfolio without positions
+            positions.append(
+                PositionValuation.at_price(
+                    symbol=record["symbol"],
+                    quantity=quantity,
+                    average_price=average_price,
+                    last_price=record["last_price"],
+                    price_time=record["price_time"],
+                )
             )
-            for record in records
-            if record["symbol"] is not None
-        ]
         return PortfolioValuation.of(
             portfolio_id=portfolio_id,
             cash_balance=records[0]["cash_balance"],
