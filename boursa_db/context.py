@@ -46,6 +46,7 @@ from boursa_db.queries import QueryLibrary, default_library
 from boursa_db.repositories.base import PooledSession
 from boursa_db.repositories.market_data import MarketDataRepository
 from boursa_db.repositories.portfolios import PortfolioRepository
+from boursa_db.repositories.summaries import SummaryRepository
 from boursa_db.repositories.users import UserRepository
 from boursa_db.unit_of_work import IsolationLevel, UnitOfWork
 from boursa_db.urls import redact_url
@@ -174,6 +175,10 @@ class PersistenceContext:
     @property
     def market_data(self) -> MarketDataRepository:
         return MarketDataRepository(self.session, self.queries)
+
+    @property
+    def summaries(self) -> SummaryRepository:
+        return SummaryRepository(self.session, self.queries)
 
 
 # The open contexts, newest last: the newest is the default of get_uow() and get_*_repository().

@@ -42,6 +42,7 @@ from boursa_db.repositories.portfolios import PortfolioRepository
 from boursa_db.repositories.positions import PositionRepository
 from boursa_db.repositories.refresh_tokens import RefreshTokenRepository
 from boursa_db.repositories.signals import SignalRepository
+from boursa_db.repositories.summaries import SummaryRepository
 from boursa_db.repositories.system_config import SystemConfigRepository
 from boursa_db.repositories.transactions import TransactionRepository
 from boursa_db.repositories.users import UserRepository
@@ -199,6 +200,10 @@ class UnitOfWork:
     @property
     def performance(self) -> PerformanceRepository:
         return PerformanceRepository(self._require_session(), self._queries)
+
+    @property
+    def summaries(self) -> SummaryRepository:
+        return SummaryRepository(self._require_session(), self._queries)
 
     async def _begin(self) -> None:
         connection = self._require_connection()
