@@ -10,15 +10,11 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
-
-from boursa_db.codecs import register_codecs
+from boursa_db.context import create_persistence_context
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.market import MarketBar
 from boursa_db.migrations import apply_migrations
-from boursa_db.repositories.base import BoundSession
 from boursa_db.repositories.copying import ConflictMode
-from boursa_db.repositories.market_data import MarketDataRepository
 
 __all__ = ["DEMO_SYMBOLS", "run_demo"]
 
@@ -79,12 +75,10 @@ def _demo_bars(now: datetime) -> list[MarketBar]:
 
 
 async def _write_bars_and_read_latest(url: str) -> dict[str, MarketBar]:
-    connection = await asyncpg.connect(url)
-    try:
-        await register_codecs(connection)
-        market_data = MarketDataRepository(BoundSession(connection))
-        # A rerun of the demo overlaps the previous bars: replace them.
-        await market_data.copy(_demo_bars(datetime.now(UTC)), on_conflict=ConflictMode.UPDATE)
-        return await market_data.find_latest_prices(DEMO_SYMBOLS, Interval.ONE_MINUTE)
-    finally:
-        await connection.close()
+    async with create_persistence_context(url, min_size=1, max_size=2) as context:
+        async with context.uow() as uow:
+            # A rerun of the demo overlaps the previous bars: replace them.
+            await uow.market_data.copy(
+                _demo_bars(datetime.now(UTC)), on_conflict=ConflictMode.UPDATE
+            )
+        return await context.market_data.find_latest_prices(DEMO_SYMBOLS, Interval.ONE_MINUTE)
