@@ -23,13 +23,19 @@ argument              environment variable       default
 
 Every connection runs in UTC with JIT off (JIT compilation costs more than it saves on short
 OLTP and range queries), names itself with the application name, and decodes JSON to objects.
+
+The password of the URL is handed to asyncpg as a function, not as text: asyncpg keeps its
+connection parameters on every connection (and shows them to query loggers), and a password
+given that way is not among them. Errors and reprs show the URL only with the password masked.
+TLS settings pass through to asyncpg: ``sslmode``/``sslrootcert`` in the URL, or ``ssl=`` with
+an :class:`ssl.SSLContext`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import asyncpg
@@ -43,13 +49,13 @@ from boursa_db.errors import (
 )
 from boursa_db.migrations import migration_ids
 from boursa_db.queries import QueryLibrary, default_library
-from boursa_db.repositories.base import PooledSession
+from boursa_db.repositories.base import DRIVER_ERRORS, PooledSession
 from boursa_db.repositories.market_data import MarketDataRepository
 from boursa_db.repositories.portfolios import PortfolioRepository
 from boursa_db.repositories.summaries import SummaryRepository
 from boursa_db.repositories.users import UserRepository
 from boursa_db.unit_of_work import IsolationLevel, UnitOfWork
-from boursa_db.urls import redact_url
+from boursa_db.urls import redact_url, split_password
 
 __all__ = [
     "PersistenceContext",
@@ -150,13 +156,20 @@ class PersistenceContext:
     def has_timescaledb(self) -> bool:
         return self.timescaledb_version is not None
 
-    def uow(self, *, isolation: IsolationLevel = "read_committed") -> UnitOfWork:
-        """A new Unit of Work: use it as ``async with ctx.uow() as uow:``."""
+    def uow(
+        self, *, isolation: IsolationLevel = "read_committed", app_user: str | None = None
+    ) -> UnitOfWork:
+        """A new Unit of Work: use it as ``async with ctx.uow() as uow:``.
+
+        ``app_user`` names the application user on whose behalf the work runs; the audit trail
+        records it next to each change.
+        """
         return UnitOfWork(
             self.pool,
             self.queries,
             acquire_timeout=self.settings.acquire_timeout,
             isolation=isolation,
+            app_user=app_user,
         )
 
     @property
@@ -213,6 +226,12 @@ async def create_persistence_context(
         application_name=application_name,
     )
     queries = default_library()
+    try:
+        dsn, password = split_password(settings.database_url)
+    except ValueError as error:
+        raise ConfigurationError(f"the database URL cannot be parsed: {error}") from None
+    if password is not None:
+        connect_options.setdefault("password", _password_provider(password))
     server_settings = {
         "application_name": settings.application_name,
         "timezone": "UTC",
@@ -222,7 +241,7 @@ async def create_persistence_context(
     }
     try:
         pool = await asyncpg.create_pool(
-            settings.database_url,
+            dsn,
             min_size=settings.min_size,
             max_size=settings.max_size,
             init=register_codecs,
@@ -231,8 +250,11 @@ async def create_persistence_context(
             statement_cache_size=max(256, 2 * len(queries)),
             **connect_options,
         )
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+    except (*DRIVER_ERRORS, TimeoutError) as error:
         raise translate_database_error(error) from error
+    except (ValueError, TypeError) as error:
+        # asyncpg's parsing of the URL and options; the password is no longer in the URL.
+        raise ConfigurationError(f"bad connection settings: {error}") from error
     try:
         timescaledb_version, schema_version = await _startup_checks(pool, check_schema)
         context = PersistenceContext(
@@ -260,9 +282,11 @@ def current_context() -> PersistenceContext:
     return _default_stack[-1]
 
 
-def get_uow(*, isolation: IsolationLevel = "read_committed") -> UnitOfWork:
+def get_uow(
+    *, isolation: IsolationLevel = "read_committed", app_user: str | None = None
+) -> UnitOfWork:
     """A Unit of Work of the default context (the seed's ``get_uow()``)."""
-    return current_context().uow(isolation=isolation)
+    return current_context().uow(isolation=isolation, app_user=app_user)
 
 
 def get_user_repository() -> UserRepository:
@@ -295,7 +319,7 @@ async def _startup_checks(
                     "SELECT migration_id FROM _yoyo_migration ORDER BY applied_at_utc, migration_id"
                 )
                 applied = [row["migration_id"] for row in rows]
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+    except DRIVER_ERRORS as error:
         raise translate_database_error(error) from error
     if check_schema:
         pending = [migration for migration in migration_ids() if migration not in applied]
@@ -306,6 +330,15 @@ async def _startup_checks(
             )
     known = [migration for migration in migration_ids() if migration in applied]
     return timescaledb_version, (known[-1] if known else None)
+
+
+def _password_provider(password: str) -> Callable[[], str]:
+    """The password as asyncpg's ``password=`` function: kept out of its connection parameters."""
+
+    def provide() -> str:
+        return password
+
+    return provide
 
 
 def _int(environment: Mapping[str, str], name: str, default: int) -> int:

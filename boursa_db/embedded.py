@@ -14,6 +14,10 @@ Example::
 
     with start_embedded_postgres() as server:
         print(server.url)  # postgresql://postgres@/postgres?host=/dev/shm/boursa-pg-...
+        server.restart()   # same data, same address: for tests of what survives a restart
+
+``settings``, ``hba`` and ``files`` shape a server for one test: TLS with a certificate the test
+made, password authentication, another PostgreSQL build through ``bindir``.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -51,14 +55,42 @@ _PR_SET_PDEATHSIG = 1
 _MAX_SOCKET_PATH = 107
 
 
-@attrs.frozen
+@attrs.define(eq=False)
 class EmbeddedPostgres:
-    """A running throwaway server: where it lives and how to reach it."""
+    """A throwaway server: where it lives, how to reach it, how to stop and start it again."""
 
     base_dir: Path
-    process: subprocess.Popen[bytes] = attrs.field(repr=False, eq=False)
+    process: subprocess.Popen[bytes] = attrs.field(repr=False)
     port: int | None
+    bindir: Path = attrs.field(repr=False)
+    settings: Mapping[str, str] = attrs.field(repr=False, factory=dict)
     user: str = "postgres"
+
+    def stop(self) -> None:
+        """Shut the server down ("fast": open sessions are rolled back); keep its data."""
+        _stop_process(self.process)
+
+    def start(self) -> None:
+        """Start the stopped server again, on the same data, address and settings.
+
+        Call it from the thread that started the server: the server dies with that thread.
+        """
+        if self.process.poll() is None:
+            raise EmbeddedServerError("the server is running: stop it first")
+        uid, gid = _server_identity()
+        self.process = _spawn_postgres(
+            self.bindir, self.base_dir, self.port, self.settings, uid, gid
+        )
+        _wait_until_ready(self)
+
+    def restart(self) -> None:
+        """Stop and start: every connection is cut, the data stays."""
+        self.stop()
+        self.start()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.base_dir / "data"
 
     @property
     def socket_dir(self) -> Path:
@@ -100,21 +132,43 @@ def find_bindir() -> Path:
 
 @contextlib.contextmanager
 def start_embedded_postgres(
-    *, port: int | None = None, bindir: Path | None = None
+    *,
+    port: int | None = None,
+    bindir: Path | None = None,
+    settings: Mapping[str, str] | None = None,
+    hba: Sequence[str] | None = None,
+    files: Mapping[str, bytes] | None = None,
 ) -> Iterator[EmbeddedPostgres]:
     """Start a fresh server, yield it, and stop and delete it on exit.
 
-    ``port`` additionally opens TCP on 127.0.0.1 (for the demo). Call this from the main thread:
-    the server is tied to the lifetime of the thread that starts it.
+    ``port`` additionally opens TCP on 127.0.0.1 (for the demo). ``settings`` are server
+    settings on top of the launcher's (``{"ssl": "on", ...}``); ``hba`` the lines of
+    ``pg_hba.conf`` in place of initdb's (trust for everyone); ``files`` are written into the
+    data folder, readable by the server only (certificates and keys: relative file names in
+    settings are relative to that folder). Call this from the main thread: the server is tied
+    to the lifetime of the thread that starts it.
     """
-    server = _start(port=port, bindir=bindir or find_bindir())
+    server = _start(
+        port=port,
+        bindir=bindir or find_bindir(),
+        settings=settings or {},
+        hba=hba,
+        files=files or {},
+    )
     try:
         yield server
     finally:
         _stop(server)
 
 
-def _start(*, port: int | None, bindir: Path) -> EmbeddedPostgres:
+def _start(
+    *,
+    port: int | None,
+    bindir: Path,
+    settings: Mapping[str, str],
+    hba: Sequence[str] | None,
+    files: Mapping[str, bytes],
+) -> EmbeddedPostgres:
     base_root = _choose_base_root()
     _sweep_leftovers(base_root)
     server_uid, server_gid = _server_identity()
@@ -131,15 +185,24 @@ def _start(*, port: int | None, bindir: Path) -> EmbeddedPostgres:
     (base_dir / "owner.pid").write_text(str(os.getpid()))
     os.chown(base_dir, server_uid, server_gid)
     data_dir = base_dir / "data"
-    process: subprocess.Popen[bytes] | None = None
+    server: EmbeddedPostgres | None = None
     try:
         _run_initdb(bindir, data_dir, server_uid, server_gid)
-        process = _spawn_postgres(bindir, base_dir, data_dir, port, server_uid, server_gid)
-        server = EmbeddedPostgres(base_dir=base_dir, process=process, port=port)
-        _wait_until_ready(server, data_dir)
+        if hba is not None:
+            files = {**files, "pg_hba.conf": "".join(f"{line}\n" for line in hba).encode()}
+        for name, content in files.items():
+            _write_private(data_dir / name, content, server_uid, server_gid)
+        server = EmbeddedPostgres(
+            base_dir=base_dir,
+            process=_spawn_postgres(bindir, base_dir, port, settings, server_uid, server_gid),
+            port=port,
+            bindir=bindir,
+            settings=dict(settings),
+        )
+        _wait_until_ready(server)
     except BaseException:
-        if process is not None:
-            _stop_process(process)
+        if server is not None:
+            _stop_process(server.process)
         shutil.rmtree(base_dir, ignore_errors=True)
         raise
     return server
@@ -263,9 +326,22 @@ def _run_initdb(bindir: Path, data_dir: Path, uid: int, gid: int) -> None:
         raise EmbeddedServerError(f"initdb failed with exit code {result.returncode}:\n{output}")
 
 
+def _write_private(path: Path, content: bytes, uid: int, gid: int) -> None:
+    """A file only the server user may read (PostgreSQL refuses a key others can read)."""
+    path.write_bytes(content)
+    path.chmod(0o600)
+    os.chown(path, uid, gid)
+
+
 def _spawn_postgres(
-    bindir: Path, base_dir: Path, data_dir: Path, port: int | None, uid: int, gid: int
+    bindir: Path,
+    base_dir: Path,
+    port: int | None,
+    extra_settings: Mapping[str, str],
+    uid: int,
+    gid: int,
 ) -> subprocess.Popen[bytes]:
+    data_dir = base_dir / "data"
     settings = {
         "listen_addresses": "127.0.0.1" if port is not None else "",
         "port": str(port if port is not None else 5432),
@@ -275,13 +351,15 @@ def _spawn_postgres(
         "full_page_writes": "off",
         "max_connections": "300",
         "timezone": "UTC",
+        **extra_settings,
     }
     argv = [str(bindir / "postgres"), "-D", str(data_dir)]
     for name, value in settings.items():
         argv += ["-c", f"{name}={value}"]
     parent_pid = os.getpid()
     switch = uid != os.geteuid()
-    log = (base_dir / "postgres.log").open("wb")
+    # Appended to, so that the log of a restarted server keeps what happened before.
+    log = (base_dir / "postgres.log").open("ab")
     try:
         return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             argv,
@@ -307,8 +385,8 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _wait_until_ready(server: EmbeddedPostgres, data_dir: Path) -> None:
-    pid_file = data_dir / "postmaster.pid"
+def _wait_until_ready(server: EmbeddedPostgres) -> None:
+    pid_file = server.data_dir / "postmaster.pid"
     deadline = time.monotonic() + _READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:

@@ -15,15 +15,23 @@ original asyncpg exception stays chained as ``__cause__``.
     ├── NotFound (also LookupError)
     ├── Duplicate
     ├── ConcurrencyConflict ── SerializationFailure, DeadlockDetected
-    ├── DatabaseUnavailable ── PoolExhausted
+    ├── DatabaseUnavailable ── PoolExhausted, OutcomeUnknown
+    ├── PermissionDenied
     ├── QueryTimeout
     └── DatabaseError
+
+Messages carry no secrets. A connection error names host, port, user and database, never the
+password, and the library shows URLs only through :func:`boursa_db.urls.redact_url`. The detail
+PostgreSQL adds to a constraint violation echoes the refused row or key, which may hold a
+password hash or a token hash: it is withheld, from the message and from the chained asyncpg
+exception alike; the constraint's name says which rule failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 
 import asyncpg
 import asyncpg.exceptions._base
@@ -40,6 +48,8 @@ __all__ = [
     "MigrationError",
     "MissingReference",
     "NotFound",
+    "OutcomeUnknown",
+    "PermissionDenied",
     "PoolExhausted",
     "QueryArgumentError",
     "QueryFileError",
@@ -132,6 +142,18 @@ class PoolExhausted(DatabaseUnavailable):
     """No pooled connection became free within the configured wait."""
 
 
+class OutcomeUnknown(DatabaseUnavailable):
+    """The connection was lost while committing: the work may or may not have been committed.
+
+    Nothing tells which. Redo the work only if it is idempotent (keys the database deduplicates,
+    such as a transaction's ``external_id`` or a bar's time), or check what landed first.
+    """
+
+
+class PermissionDenied(BoursaDbError):
+    """The role may not do this (SQLSTATE 42501) or could not log in (SQLSTATE class 28)."""
+
+
 class QueryTimeout(BoursaDbError):
     """A statement ran past the statement timeout and was cancelled (SQLSTATE 57014)."""
 
@@ -147,6 +169,9 @@ class DatabaseError(BoursaDbError):
 # A hypertable's chunks carry its constraints under names like "12_34_market_data_pkey".
 _CHUNK_PREFIX = re.compile(r"^\d+_(?:\d+_)?")
 _UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "53400"}
+# "Failing row contains (...)" (check, not-null) and "Key (...)=(...)" (unique, foreign key).
+_ROW_ECHOES = ("Failing row contains", "Key (")
+_WITHHELD = "(the values of the row are withheld: they may hold secrets)"
 
 
 def translate_database_error(error: BaseException) -> BoursaDbError:
@@ -158,6 +183,23 @@ def translate_database_error(error: BaseException) -> BoursaDbError:
     if isinstance(error, asyncpg.exceptions._base.DataError):
         # The driver could not encode an argument (a str where a number belongs, ...).
         return ValidationError(f"a value cannot be sent to the database: {error}")
+    if isinstance(error, asyncpg.exceptions._base.ClientConfigurationError):
+        return ConfigurationError(f"bad connection settings: {error}")
+    if isinstance(error, ssl.SSLCertVerificationError):
+        # Not transient: the root certificate or the host name does not match the server's.
+        return ConfigurationError(f"the server's TLS certificate was refused: {error}")
+    lost = _connection_loss(error)
+    if lost is not None:
+        # asyncpg reports a connection lost inside a transaction block as an InterfaceError of
+        # the block's exit; the server's reason is further down the chain.
+        return DatabaseUnavailable(f"connection lost: {type(lost).__name__}: {lost}")
+    if isinstance(error, asyncpg.OutdatedSchemaCacheError):
+        # A migration changed a type under a statement cached on this connection.
+        return ConcurrencyConflict(f"the schema changed under a cached statement: {error}")
+    if isinstance(error, asyncpg.InternalClientError):
+        # E.g. the server's farewell (a terminated backend) arrived while the connection was
+        # idle: the connection is in a state no statement can follow, and will be dropped.
+        return DatabaseUnavailable(f"the connection broke: {error}")
     if isinstance(error, asyncpg.InterfaceError | ConnectionError | OSError):
         return DatabaseUnavailable(f"connection lost or refused: {type(error).__name__}: {error}")
     if isinstance(error, asyncio.TimeoutError | TimeoutError):
@@ -165,13 +207,37 @@ def translate_database_error(error: BaseException) -> BoursaDbError:
     return DatabaseError(f"{type(error).__name__}: {error}")
 
 
+def _connection_loss(error: BaseException) -> BaseException | None:
+    """The server-side reason a connection died, if one is chained to ``error``."""
+    seen: set[int] = set()
+    cause = error.__cause__ or error.__context__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, asyncpg.PostgresError) and _is_unavailable(cause):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _is_unavailable(error: asyncpg.PostgresError) -> bool:
+    state = str(getattr(error, "sqlstate", "") or "")
+    return state.startswith("08") or state in _UNAVAILABLE_STATES
+
+
 def _translate_postgres_error(error: asyncpg.PostgresError) -> BoursaDbError:
+    if isinstance(error, asyncpg.exceptions.InvalidCachedStatementError):
+        # A migration changed a table under a statement prepared on this connection; asyncpg
+        # re-prepares it by itself only outside a transaction. Running the work again succeeds.
+        return ConcurrencyConflict(f"the schema changed under a cached statement: {error}")
     state = str(getattr(error, "sqlstate", "") or "")
     constraint = getattr(error, "constraint_name", None)
     if constraint:
         constraint = _CHUNK_PREFIX.sub("", constraint)
     detail = getattr(error, "detail", None)
-    message = f"{error}" + (f" ({detail})" if detail else "")
+    if isinstance(detail, str) and detail.startswith(_ROW_ECHOES):
+        # asyncpg prints .detail whenever the exception is shown, so it goes at the source.
+        error.detail = _WITHHELD
+    message = str(error)
     if state == "23505":
         return Duplicate(message, constraint=constraint)
     if state == "23503":
@@ -184,6 +250,8 @@ def _translate_postgres_error(error: asyncpg.PostgresError) -> BoursaDbError:
         return DeadlockDetected(message)
     if state == "57014":
         return QueryTimeout(message)
-    if state.startswith("08") or state in _UNAVAILABLE_STATES:
+    if _is_unavailable(error):
         return DatabaseUnavailable(message)
+    if state == "42501" or state.startswith("28"):
+        return PermissionDenied(message)
     return DatabaseError(message, sqlstate=state or None)

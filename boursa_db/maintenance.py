@@ -30,6 +30,7 @@ import attrs
 from boursa_db.domain.market import require_aware
 from boursa_db.errors import ConfigurationError, ValidationError, translate_database_error
 from boursa_db.query_types import typed_library
+from boursa_db.repositories.base import DRIVER_ERRORS
 
 if TYPE_CHECKING:
     from boursa_db.connection import Connection
@@ -441,7 +442,7 @@ async def _connection(target: Target) -> AsyncIterator[Connection]:
                 yield connection
         else:
             yield target
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+    except DRIVER_ERRORS as error:
         raise translate_database_error(error) from error
 
 

@@ -36,6 +36,7 @@ async def run_with_retry(
     *,
     attempts: int = 5,
     isolation: IsolationLevel = "serializable",
+    app_user: str | None = None,
     first_delay: float = 0.01,
     max_delay: float = 1.0,
 ) -> T:
@@ -43,13 +44,14 @@ async def run_with_retry(
 
     Each retry waits a random time up to an exponentially growing bound (full jitter), so that
     the transactions that collided do not collide again. After ``attempts`` failures the last
-    conflict propagates. Any other error propagates at once.
+    conflict propagates. Any other error propagates at once. ``app_user`` is recorded in the
+    audit trail of every attempt.
     """
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
     for attempt in range(1, attempts + 1):
         try:
-            async with context.uow(isolation=isolation) as uow:
+            async with context.uow(isolation=isolation, app_user=app_user) as uow:
                 return await work(uow)
         except ConcurrencyConflict:
             if attempt == attempts:

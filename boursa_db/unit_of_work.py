@@ -16,6 +16,14 @@ Nested work that may fail on its own goes into a savepoint::
                 await uow.transactions.add(trade)   # rolled back alone if it fails
         except Duplicate:
             ...
+
+``ctx.uow(app_user="alice")`` names the application user on whose behalf the work runs; the audit
+triggers record it next to each change (``SELECT set_config('boursa.app_user', $1, true)`` at
+the start of each transaction, so it never leaks to the next user of the pooled connection).
+
+When the connection is lost, the work is not committed and the block raises
+:class:`~boursa_db.errors.DatabaseUnavailable`; the pool replaces the connection. Only a loss
+during the final COMMIT leaves the outcome open: :class:`~boursa_db.errors.OutcomeUnknown`.
 """
 
 from __future__ import annotations
@@ -23,15 +31,22 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import asyncpg
 
-from boursa_db.errors import BoursaDbError, PoolExhausted, translate_database_error
+from boursa_db.errors import BoursaDbError, ValidationError, translate_database_error
 from boursa_db.queries import QueryLibrary
 from boursa_db.repositories.alerts import AlertRepository
 from boursa_db.repositories.audit import AuditRepository
-from boursa_db.repositories.base import BoundSession
+from boursa_db.repositories.base import (
+    DRIVER_ERRORS,
+    BoundSession,
+    IsolationLevel,
+    begin_pooled_transaction,
+    commit_transaction,
+    release_connection,
+)
 from boursa_db.repositories.fundamentals import FundamentalsRepository
 from boursa_db.repositories.indicators import IndicatorRepository
 from boursa_db.repositories.instruments import InstrumentRepository
@@ -49,11 +64,29 @@ from boursa_db.repositories.users import UserRepository
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
+    from asyncpg.transaction import Transaction
 
 __all__ = ["IsolationLevel", "UnitOfWork"]
 
-IsolationLevel = Literal["read_committed", "repeatable_read", "serializable"]
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
+APP_USER_MAX_LENGTH = 255
+# Transaction-local (is_local = true): it ends with the transaction, before the connection goes
+# back to the pool. Infrastructure of the audit trail, not a query of an aggregate.
+_SET_APP_USER = "SELECT set_config('boursa.app_user', $1, true)"
+
+
+def _check_app_user(app_user: str | None) -> str | None:
+    """The application user's name as given, if it is None or 1 to 255 characters of text."""
+    if app_user is None:
+        return None
+    if not isinstance(app_user, str):
+        message = f"app_user: expected text, got {type(app_user).__name__}"
+        raise ValidationError(message, field="app_user")
+    if not 1 <= len(app_user) <= APP_USER_MAX_LENGTH or "\x00" in app_user:
+        raise ValidationError(
+            f"app_user: must be 1 to {APP_USER_MAX_LENGTH} characters without NUL",
+            field="app_user",
+        )
+    return app_user
 
 
 class UnitOfWork:
@@ -70,28 +103,25 @@ class UnitOfWork:
         *,
         acquire_timeout: float | None,
         isolation: IsolationLevel = "read_committed",
+        app_user: str | None = None,
     ) -> None:
         self._pool = pool
         self._queries = queries
         self._acquire_timeout = acquire_timeout
         self._isolation = isolation
+        self._app_user = _check_app_user(app_user)
         self._connection: PoolConnectionProxy[Any] | None = None
-        self._transaction: Any = None
+        self._transaction: Transaction | None = None
         self._session: BoundSession | None = None
 
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise BoursaDbError("this unit of work is already in use; open a new one per block")
+        self._connection, self._transaction = await begin_pooled_transaction(
+            self._pool, acquire_timeout=self._acquire_timeout, isolation=self._isolation
+        )
         try:
-            self._connection = await self._pool.acquire(timeout=self._acquire_timeout)
-        except TimeoutError as error:
-            raise PoolExhausted(
-                f"no pooled connection became free within {self._acquire_timeout} s"
-            ) from error
-        except _DRIVER_ERRORS as error:
-            raise translate_database_error(error) from error
-        try:
-            await self._begin()
+            await self._declare_app_user()
         except BaseException:
             await self._release()
             raise
@@ -108,11 +138,11 @@ class UnitOfWork:
             if exc_type is None:
                 await self._finish(commit=True)
             else:
-                with contextlib.suppress(*_DRIVER_ERRORS, BoursaDbError):
+                with contextlib.suppress(*DRIVER_ERRORS, BoursaDbError):
                     await self._finish(commit=False)
         finally:
             await self._release()
-        if isinstance(exc, _DRIVER_ERRORS):
+        if isinstance(exc, DRIVER_ERRORS):
             # SQL of the caller's own on uow.connection fails with the same typed errors.
             raise translate_database_error(exc) from exc
 
@@ -133,7 +163,7 @@ class UnitOfWork:
         try:
             async with connection.transaction():
                 yield
-        except _DRIVER_ERRORS as error:
+        except DRIVER_ERRORS as error:
             raise translate_database_error(error) from error
 
     @property
@@ -206,36 +236,41 @@ class UnitOfWork:
         return SummaryRepository(self._require_session(), self._queries)
 
     async def _begin(self) -> None:
+        """A new transaction on the same connection, after :meth:`commit` or :meth:`rollback`."""
         connection = self._require_connection()
-        self._transaction = connection.transaction(isolation=self._isolation)
+        transaction = connection.transaction(isolation=self._isolation)
         try:
-            await self._transaction.start()
-        except _DRIVER_ERRORS as error:
-            self._transaction = None
+            await transaction.start()
+        except DRIVER_ERRORS as error:
+            raise translate_database_error(error) from error
+        self._transaction = transaction
+        await self._declare_app_user()
+
+    async def _declare_app_user(self) -> None:
+        if self._app_user is None:
+            return
+        try:
+            await self._require_connection().execute(_SET_APP_USER, self._app_user)
+        except DRIVER_ERRORS as error:
             raise translate_database_error(error) from error
 
     async def _finish(self, *, commit: bool) -> None:
         transaction, self._transaction = self._transaction, None
         if transaction is None:
             return
+        if commit:
+            await commit_transaction(transaction)
+            return
         try:
-            if commit:
-                await transaction.commit()
-            else:
-                await transaction.rollback()
-        except _DRIVER_ERRORS as error:
+            await transaction.rollback()
+        except DRIVER_ERRORS as error:
             raise translate_database_error(error) from error
 
     async def _release(self) -> None:
         connection, self._connection = self._connection, None
         self._session = None
-        if connection is None:
-            return
-        try:
-            await self._pool.release(connection)
-        except _DRIVER_ERRORS:
-            # A connection whose server went away cannot be reset; drop it from the pool.
-            connection.terminate()
+        if connection is not None:
+            await release_connection(self._pool, connection, reset_timeout=self._acquire_timeout)
 
     def _require_connection(self) -> PoolConnectionProxy[Any]:
         if self._connection is None:

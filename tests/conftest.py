@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 import attrs
@@ -118,6 +120,53 @@ async def context(database_url: str) -> AsyncIterator[PersistenceContext]:
 def session(connection: asyncpg.Connection) -> BoundSession:
     """A repository session over the test's connection (autocommit: each statement commits)."""
     return BoundSession(connection)
+
+
+LoginFactory = Callable[[str], Awaitable[str]]
+
+
+def url_for_user(url: str, user: str, password: str) -> str:
+    """The same server and database, logging in as another user with a password."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+@pytest.fixture
+async def login_as(test_server: TestServer, database_url: str) -> AsyncIterator[LoginFactory]:
+    """Make a login role that is a member of a group role; returns its URL to the test's
+    database. The login roles are server-wide and dropped at the end of the test."""
+    created: list[str] = []
+
+    async def make(group: str) -> str:
+        name = unique_name(f"login_{group}")
+        password = secrets.token_urlsafe(16)
+        admin = await asyncpg.connect(test_server.admin_url)
+        try:
+            await admin.execute(
+                f"CREATE ROLE {quote_identifier(name)} LOGIN PASSWORD "
+                f"'{password}' IN ROLE {quote_identifier(group)}"
+            )
+            if group == "boursa_owner":
+                # How a migrator acts as the owner: every session of it runs SET ROLE.
+                await admin.execute(f"ALTER ROLE {quote_identifier(name)} SET role = {group}")
+        finally:
+            await admin.close()
+        created.append(name)
+        return url_for_user(database_url, name, password)
+
+    yield make
+
+    admin = await asyncpg.connect(test_server.admin_url)
+    try:
+        for name in created:
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", name
+            )
+            await admin.execute(f"DROP ROLE {quote_identifier(name)}")
+    finally:
+        await admin.close()
 
 
 @pytest.fixture(autouse=True)

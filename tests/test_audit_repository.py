@@ -1,5 +1,6 @@
-"""The audit trail, read through AuditRepository. Rows are inserted here with plain SQL, standing
-in for the triggers that will write them."""
+"""The audit trail, read through AuditRepository. Rows are inserted here with plain SQL (as the
+superuser, to control their times and values); tests/test_audit_trail.py shows the triggers
+that write them in real use, and that the application role cannot."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from tests.test_migrations import YOYO_TABLES
 TIME_SERIES_TABLES = ("market_data", "technical_indicators", "signals", "portfolio_performance")
 NOW = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
 INF = math.inf
+# NUMERIC NaN sorts above every number, so it passes "> 0" and ">= 0"; only *_not_nan refuse it.
+NAN = Decimal("NaN")
 
 
 async def _insert(
@@ -192,16 +194,19 @@ BAD_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
         "fundamental_data",
         {"shares_outstanding": 10, "float_shares": 20},
     ),
+    "fundamental_data_not_nan": ("fundamental_data", {"pe_ratio": NAN}),
     "portfolios_name_length": ("portfolios", {"name": ""}),
     "portfolios_description_length": ("portfolios", {"description": "x" * 2001}),
     "portfolios_base_currency_code": ("portfolios", {"base_currency": "EURO"}),
     "portfolios_initial_cash_non_negative": ("portfolios", {"initial_cash": Decimal("-1")}),
     "portfolios_cash_balance_non_negative": ("portfolios", {"cash_balance": Decimal("-0.01")}),
     "portfolios_version_positive": ("portfolios", {"version": 0}),
+    "portfolios_not_nan": ("portfolios", {"cash_balance": NAN}),
     "positions_symbol_format": ("positions", {"symbol": "MSFT!"}),
     "positions_quantity_positive": ("positions", {"quantity": Decimal(0)}),
     "positions_average_price_non_negative": ("positions", {"average_price": Decimal(-1)}),
     "positions_currency_code": ("positions", {"currency": "usd"}),
+    "positions_not_nan": ("positions", {"quantity": NAN}),
     "transactions_type_known": ("transactions", {"transaction_type": "BUY"}),
     "transactions_symbol_format": ("transactions", {"symbol": "msft"}),
     "transactions_symbol_matches_type": ("transactions", {"transaction_type": "deposit"}),
@@ -215,6 +220,7 @@ BAD_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
     "transactions_fx_rate_positive": ("transactions", {"fx_rate": Decimal(0)}),
     "transactions_external_id_length": ("transactions", {"external_id": ""}),
     "transactions_notes_length": ("transactions", {"notes": "x" * 2001}),
+    "transactions_not_nan": ("transactions", {"fx_rate": NAN}),
     "alerts_symbol_format": ("alerts", {"symbol": "MSFT "}),
     "alerts_type_known": ("alerts", {"alert_type": "PRICE"}),
     "alerts_condition_known": ("alerts", {"condition_type": "over"}),
@@ -224,6 +230,7 @@ BAD_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
     "alerts_channels_known": ("alerts", {"notification_channels": ["pigeon"]}),
     "alerts_trigger_count_non_negative": ("alerts", {"trigger_count": -1}),
     "alerts_triggered_has_time": ("alerts", {"is_triggered": True}),
+    "alerts_not_nan": ("alerts", {"threshold_value": NAN}),
     "notifications_type_known": ("notifications", {"notification_type": "SYSTEM"}),
     "notifications_title_length": ("notifications", {"title": ""}),
     "notifications_message_length": ("notifications", {"message": ""}),
@@ -268,6 +275,7 @@ BAD_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
         "portfolio_performance",
         {"number_of_positions": -1},
     ),
+    "portfolio_performance_not_nan": ("portfolio_performance", {"invested_value": NAN}),
 }
 
 
