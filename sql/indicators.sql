@@ -70,6 +70,9 @@ INSERT INTO technical_indicators (time, symbol, interval_type, indicator_name, v
 SELECT time, symbol, interval_type, indicator_name, value, value_secondary, value_tertiary,
        parameters
 FROM staged
+-- Rows go in key order, so concurrent overlapping batches lock rows in the same order
+-- and cannot deadlock each other.
+ORDER BY symbol, interval_type, indicator_name, time
 ON CONFLICT (symbol, interval_type, indicator_name, time) DO NOTHING;
 
 -- name: indicator_upsert_from_staging :execute
@@ -85,6 +88,9 @@ INSERT INTO technical_indicators (time, symbol, interval_type, indicator_name, v
 SELECT time, symbol, interval_type, indicator_name, value, value_secondary, value_tertiary,
        parameters
 FROM staged
+-- Rows go in key order, so concurrent overlapping batches lock rows in the same order
+-- and cannot deadlock each other.
+ORDER BY symbol, interval_type, indicator_name, time
 ON CONFLICT (symbol, interval_type, indicator_name, time) DO UPDATE
 SET value = EXCLUDED.value, value_secondary = EXCLUDED.value_secondary,
     value_tertiary = EXCLUDED.value_tertiary, parameters = EXCLUDED.parameters;

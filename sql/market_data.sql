@@ -139,6 +139,9 @@ INSERT INTO market_data (time, symbol, interval_type, open, high, low, close, ad
                          volume, source)
 SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
 FROM staged
+-- Rows go in key order, so concurrent overlapping batches lock rows in the same order
+-- and cannot deadlock each other.
+ORDER BY symbol, interval_type, time
 ON CONFLICT (symbol, interval_type, time) DO NOTHING;
 
 -- name: market_data_upsert_from_staging :execute
@@ -152,6 +155,9 @@ INSERT INTO market_data (time, symbol, interval_type, open, high, low, close, ad
                          volume, source)
 SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
 FROM staged
+-- Rows go in key order, so concurrent overlapping batches lock rows in the same order
+-- and cannot deadlock each other.
+ORDER BY symbol, interval_type, time
 ON CONFLICT (symbol, interval_type, time) DO UPDATE
 SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
     adjusted_close = EXCLUDED.adjusted_close, volume = EXCLUDED.volume, source = EXCLUDED.source;

@@ -77,6 +77,9 @@ SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return
        volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
        number_of_positions
 FROM staged
+-- Rows go in key order, so concurrent overlapping batches lock rows in the same order
+-- and cannot deadlock each other.
+ORDER BY portfolio_id, time
 ON CONFLICT (portfolio_id, time) DO NOTHING;
 
 -- name: performance_upsert_from_staging :execute
@@ -95,6 +98,9 @@ SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return
        volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
        number_of_positions
 FROM staged
+-- Rows go in key order, so concurrent overlapping batches lock rows in the same order
+-- and cannot deadlock each other.
+ORDER BY portfolio_id, time
 ON CONFLICT (portfolio_id, time) DO UPDATE
 SET total_value = EXCLUDED.total_value, cash_value = EXCLUDED.cash_value,
     invested_value = EXCLUDED.invested_value, daily_return = EXCLUDED.daily_return,

@@ -97,6 +97,9 @@ SELECT time, symbol, strategy, signal_type, strength, confidence, price_target, 
        technical_score, fundamental_score, market_context_score, rationale, indicators_used,
        metadata, expires_at
 FROM staged
+-- Rows go in key order, so concurrent overlapping batches lock rows in the same order
+-- and cannot deadlock each other.
+ORDER BY symbol, strategy, time
 ON CONFLICT (symbol, strategy, time) DO NOTHING;
 
 -- name: signal_upsert_from_staging :execute
@@ -115,6 +118,9 @@ SELECT time, symbol, strategy, signal_type, strength, confidence, price_target, 
        technical_score, fundamental_score, market_context_score, rationale, indicators_used,
        metadata, expires_at
 FROM staged
+-- Rows go in key order, so concurrent overlapping batches lock rows in the same order
+-- and cannot deadlock each other.
+ORDER BY symbol, strategy, time
 ON CONFLICT (symbol, strategy, time) DO UPDATE
 SET signal_type = EXCLUDED.signal_type, strength = EXCLUDED.strength,
     confidence = EXCLUDED.confidence, price_target = EXCLUDED.price_target,
