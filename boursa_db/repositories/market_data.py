@@ -6,12 +6,16 @@ backward probe of it, a range one forward scan, on plain tables and hypertables 
 
 from __future__ import annotations
 
+import operator
+from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import repeat
 from typing import Any
 
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.market import (
+    BarColumns,
     Gap,
     MarketBar,
     MarketSummary,
@@ -65,7 +69,7 @@ class MarketDataRepository(Repository):
             records = await self._queries.find_latest_prices(
                 connection, symbols=checked, interval_type=interval_type.value
             )
-        return {record["symbol"]: _bar_from_record(record) for record in records}
+        return {bar.symbol: bar for bar in _bars_from_records(records)}
 
     async def find_latest(
         self, symbol: str, interval: Interval | str = Interval.ONE_MINUTE
@@ -86,7 +90,11 @@ class MarketDataRepository(Repository):
         end: datetime,
         interval: Interval | str = Interval.ONE_MINUTE,
     ) -> list[MarketBar]:
-        """The bars of ``[start, end)``, oldest first."""
+        """The bars of ``[start, end)``, oldest first.
+
+        For long series that feed computations rather than objects, :meth:`find_series_columns`
+        returns the same bars as columns, several times cheaper.
+        """
         checked = require_symbol(symbol)
         start, end = require_time_range(start, end)
         interval_type = require_interval(interval)
@@ -98,7 +106,34 @@ class MarketDataRepository(Repository):
                 start=start,
                 end=end,
             )
-        return [_bar_from_record(record) for record in records]
+        return _bars_from_records(records)
+
+    async def find_series_columns(
+        self,
+        symbol: str,
+        start: datetime,
+        end: datetime,
+        interval: Interval | str = Interval.ONE_MINUTE,
+    ) -> BarColumns:
+        """The bars of ``[start, end)`` as one :class:`BarColumns`, oldest first::
+
+            series = await uow.market_data.find_series_columns("AAPL", start, end)
+            closes = numpy.array(series.close)
+
+        The same bars as :meth:`find_by_symbol_and_timerange`, without an object per bar.
+        """
+        checked = require_symbol(symbol)
+        start, end = require_time_range(start, end)
+        interval_type = require_interval(interval)
+        async with self._session.connection() as connection:
+            records = await self._queries.market_data_find_range(
+                connection,
+                symbol=checked,
+                interval_type=interval_type.value,
+                start=start,
+                end=end,
+            )
+        return _columns_from_records(checked, interval_type, records)
 
     async def find_gaps(
         self,
@@ -219,27 +254,82 @@ class MarketDataRepository(Repository):
 
 _INTERVALS = {member.value: member for member in Interval}
 _new_instance = object.__new__
-_set_field = object.__setattr__
+# The fields of MarketBar, named like the columns of market_data.
+_BAR_FIELDS = (
+    "time",
+    "symbol",
+    "interval_type",
+    "open",
+    "high",
+    "low",
+    "close",
+    "adjusted_close",
+    "volume",
+    "source",
+)
+# The slot descriptors of the frozen MarketBar: calling one's __set__ fills that field of a bar.
+_BAR_SLOT_SETTERS = tuple(MarketBar.__dict__[name].__set__ for name in _BAR_FIELDS)
+
+
+def _bar_columns(records: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The bar columns of non-empty rows (which may hold more columns), in ``_BAR_FIELDS``
+    order, the intervals still as text."""
+    names = list(records[0].keys())
+    transposed = list(zip(*records, strict=True))
+    return [transposed[names.index(name)] for name in _BAR_FIELDS]
+
+
+def _bars_from_records(records: Sequence[Any]) -> list[MarketBar]:
+    """Bars from rows holding the columns of ``market_data``, built a column at a time.
+
+    The rows passed the table's CHECK constraints, which MarketBar's validators mirror, so the
+    validators are not run again: they would triple the cost of mapping a long series. Filling
+    each field with ``map`` over a whole column keeps the per-bar loop in C: a 30-day one-minute
+    series (11,700 bars) maps in about half the time of a Python loop over the rows.
+    """
+    if not records:
+        return []
+    columns: list[Iterable[Any]] = list(_bar_columns(records))
+    columns[2] = map(_INTERVALS.__getitem__, columns[2])
+    bars: list[MarketBar] = list(map(_new_instance, repeat(MarketBar, len(records))))
+    for fill, column in zip(_BAR_SLOT_SETTERS, columns, strict=True):
+        # A deque of length 0 drains the iterator without keeping anything.
+        deque(map(fill, bars, column), maxlen=0)
+    return bars
 
 
 def _bar_from_record(record: Any) -> MarketBar:
-    """A bar from a row of ``market_data``.
+    """A bar from one row holding the columns of ``market_data``."""
+    return _bars_from_records([record])[0]
 
-    The row passed the table's CHECK constraints, which MarketBar's validators mirror, so the
-    validators are not run again: they would triple the cost of mapping a long series.
-    """
-    bar: MarketBar = _new_instance(MarketBar)
-    _set_field(bar, "time", record["time"])
-    _set_field(bar, "symbol", record["symbol"])
-    _set_field(bar, "interval_type", _INTERVALS[record["interval_type"]])
-    _set_field(bar, "open", record["open"])
-    _set_field(bar, "high", record["high"])
-    _set_field(bar, "low", record["low"])
-    _set_field(bar, "close", record["close"])
-    _set_field(bar, "adjusted_close", record["adjusted_close"])
-    _set_field(bar, "volume", record["volume"])
-    _set_field(bar, "source", record["source"])
-    return bar
+
+def _columns_from_records(symbol: str, interval: Interval, records: Sequence[Any]) -> BarColumns:
+    if not records:
+        return BarColumns(
+            symbol=symbol,
+            interval_type=interval,
+            time=(),
+            open=(),
+            high=(),
+            low=(),
+            close=(),
+            adjusted_close=(),
+            volume=(),
+            source=(),
+        )
+    time, _, _, open_, high, low, close, adjusted_close, volume, source = _bar_columns(records)
+    return BarColumns(
+        symbol=symbol,
+        interval_type=interval,
+        time=time,
+        open=open_,
+        high=high,
+        low=low,
+        close=close,
+        adjusted_close=adjusted_close,
+        volume=volume,
+        source=source,
+    )
 
 
 def _bar_arguments(bar: MarketBar) -> dict[str, Any]:
@@ -257,23 +347,23 @@ def _bar_arguments(bar: MarketBar) -> dict[str, Any]:
     }
 
 
-def _bar_record(bar: MarketBar) -> tuple[Any, ...]:
-    return (
-        bar.time,
-        bar.symbol,
-        bar.interval_type.value,
-        bar.open,
-        bar.high,
-        bar.low,
-        bar.close,
-        bar.adjusted_close,
-        bar.volume,
-        bar.source,
-    )
-
-
-def _bar_key(bar: MarketBar) -> tuple[str, str, datetime]:
-    return (bar.symbol, bar.interval_type.value, bar.time)
+# The COPY columns of market_data_copy, read in C. interval_type is an Interval, a str enum:
+# asyncpg writes it as its value ('1m').
+_bar_record = operator.attrgetter(
+    "time",
+    "symbol",
+    "interval_type",
+    "open",
+    "high",
+    "low",
+    "close",
+    "adjusted_close",
+    "volume",
+    "source",
+)
+# The key of a bar, its interval as the plain str value: a tuple holding the enum member would
+# hash through Enum.__hash__, a Python call per bar.
+_bar_key = operator.attrgetter("symbol", "interval_type._value_", "time")
 
 
 def _describe_bar(bar: MarketBar) -> str:

@@ -1,0 +1,194 @@
+"""Bulk ingest of one-minute bars: rows per second, boursa_db against raw asyncpg and the ORM.
+
+Each round writes the same batch (``size.ingest_rows`` bars of 10 symbols) into ``market_data``
+of a database of its own, emptied by ``TRUNCATE`` before the round (untimed). Inputs are built
+before timing: ``MarketBar`` objects for boursa_db, tuples for asyncpg, fresh ORM instances for
+SQLAlchemy (an ORM object cannot be added twice). What a round includes:
+
+* ``copy`` / ``copy_skip`` / ``copy_update``: ``uow.market_data.copy(bars, on_conflict=...)`` in a
+  Unit of Work (commit included), every row new;
+* ``copy_update_existing``: ``UPDATE`` mode when every row exists already (each one replaced);
+* ``copy_records_to_table``: raw asyncpg binary COPY of the tuples (autocommit);
+* ``executemany``: raw asyncpg ``INSERT ... VALUES ($1..$10)`` over the tuples (autocommit);
+* ``orm_add_all``: ``session.add_all(rows)`` then ``await session.commit()``;
+* ``build_market_bars``: constructing the validated ``MarketBar`` objects from tuples (no I/O),
+  the price of validation a caller pays before ``copy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import chain, islice
+from typing import Any
+
+import pytest
+
+from benchmarks.dataset import Size, minute_bars, trading_days
+from benchmarks.harness import Contenders, Loop, open_contenders, settle
+from boursa_db import ConflictMode, MarketBar
+from boursa_db.queries import default_library
+
+COPY_COLUMNS = list(default_library()["market_data_copy"].copy_columns)
+INSERT_SQL = (
+    f"INSERT INTO market_data ({', '.join(COPY_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${index}' for index in range(1, len(COPY_COLUMNS) + 1))})"
+)
+WAYS = (
+    "copy",
+    "copy_skip",
+    "copy_update",
+    "copy_update_existing",
+    "copy_records_to_table",
+    "executemany",
+    "orm_add_all",
+    "build_market_bars",
+)
+SLOW_WAYS = {"executemany", "orm_add_all"}
+
+
+def _batch(rows: int) -> list[MarketBar]:
+    days = trading_days(-(-rows // (10 * 390)))
+    bars = chain.from_iterable(minute_bars(f"ING{index:02d}", days) for index in range(10))
+    return list(islice(bars, rows))
+
+
+def _record(bar: MarketBar) -> tuple[Any, ...]:
+    return (
+        bar.time,
+        bar.symbol,
+        bar.interval_type.value,
+        bar.open,
+        bar.high,
+        bar.low,
+        bar.close,
+        bar.adjusted_close,
+        bar.volume,
+        bar.source,
+    )
+
+
+@pytest.fixture(scope="module")
+def ingest(loop: Loop, ingest_url: str) -> Iterator[Contenders]:
+    opened = loop.run(open_contenders(ingest_url, pool_size=2))
+    yield opened
+    loop.run(opened.close())
+
+
+@pytest.fixture(scope="module")
+def batch(size: Size) -> list[MarketBar]:
+    bars = _batch(size.ingest_rows)
+    settle()
+    return bars
+
+
+async def _truncate(contenders: Contenders) -> None:
+    async with contenders.pool.acquire() as connection:
+        await connection.execute("TRUNCATE market_data")
+
+
+def _way(
+    way: str, contenders: Contenders, bars: list[MarketBar], loop: Loop
+) -> tuple[Callable[..., Any], Callable[[], Any]]:
+    """The timed callable of a way and the untimed setup that precedes each round."""
+    records = [_record(bar) for bar in bars]
+    context, pool, sessions = contenders.context, contenders.pool, contenders.sessions
+
+    def empty() -> None:
+        loop.run(_truncate(contenders))
+
+    async def copy(mode: ConflictMode) -> None:
+        async with context.uow() as uow:
+            await uow.market_data.copy(bars, on_conflict=mode)
+
+    async def raw_copy() -> None:
+        async with pool.acquire() as connection:
+            await connection.copy_records_to_table(
+                "market_data", records=records, columns=COPY_COLUMNS
+            )
+
+    async def executemany() -> None:
+        async with pool.acquire() as connection:
+            await connection.executemany(INSERT_SQL, records)
+
+    async def add_all(rows: list[Any]) -> None:
+        async with sessions() as session:
+            session.add_all(rows)
+            await session.commit()
+
+    def filled() -> None:
+        empty()
+        loop.run(raw_copy())
+
+    def orm_rows() -> tuple[tuple[Any, ...], dict[str, Any]]:
+        from benchmarks.orm import MarketDataRow
+
+        empty()
+        rows = [MarketDataRow(**dict(zip(COPY_COLUMNS, record, strict=True))) for record in records]
+        return (rows,), {}
+
+    def build() -> list[MarketBar]:
+        return [
+            MarketBar(
+                time=time,
+                symbol=symbol,
+                interval_type=interval_type,
+                open=open_,
+                high=high,
+                low=low,
+                close=close,
+                adjusted_close=adjusted_close,
+                volume=volume,
+                source=source,
+            )
+            for (
+                time,
+                symbol,
+                interval_type,
+                open_,
+                high,
+                low,
+                close,
+                adjusted_close,
+                volume,
+                source,
+            ) in records
+        ]
+
+    run = loop.run
+    ways: dict[str, tuple[Callable[..., Any], Callable[[], Any]]] = {
+        "copy": (lambda: run(copy(ConflictMode.FAIL)), empty),
+        "copy_skip": (lambda: run(copy(ConflictMode.SKIP)), empty),
+        "copy_update": (lambda: run(copy(ConflictMode.UPDATE)), empty),
+        "copy_update_existing": (lambda: run(copy(ConflictMode.UPDATE)), filled),
+        "copy_records_to_table": (lambda: run(raw_copy()), empty),
+        "executemany": (lambda: run(executemany()), empty),
+        "orm_add_all": (lambda rows: run(add_all(rows)), orm_rows),
+        "build_market_bars": (build, lambda: None),
+    }
+    return ways[way]
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_ingest(
+    benchmark: Any,
+    loop: Loop,
+    ingest: Contenders,
+    batch: list[MarketBar],
+    size: Size,
+    way: str,
+) -> None:
+    target, setup = _way(way, ingest, batch, loop)
+    rounds = size.slow_ingest_rounds if way in SLOW_WAYS else size.ingest_rounds
+    benchmark.group = "ingest"
+    benchmark.extra_info.update(kind="ingest", shape="ingest", contender=way, rows=len(batch))
+
+    benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=1)
+
+    if way != "build_market_bars":
+        written = loop.run(_count(ingest))
+        assert written == len(batch)
+
+
+async def _count(contenders: Contenders) -> int:
+    async with contenders.pool.acquire() as connection:
+        return int(await connection.fetchval("SELECT count(*) FROM market_data"))

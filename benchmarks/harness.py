@@ -1,0 +1,154 @@
+"""The three contenders on one database, and the event loop the measurements run on.
+
+pytest-benchmark times synchronous callables, so every measured call is
+``loop.run_until_complete(call())`` on one long-lived loop; ``test_harness_floor`` measures that
+wrapper alone (about 10 us) so its share of the sub-millisecond shapes is visible.
+
+* ``context`` -- boursa_db: ``create_persistence_context`` (the library's pool and settings);
+* ``pool`` -- raw asyncpg: ``asyncpg.create_pool`` with the same session settings (UTC, JIT off)
+  and JSON codecs, running the library's SQL text with positional arguments;
+* ``sessions`` -- SQLAlchemy 2 async ORM on the ``postgresql+asyncpg`` driver.
+
+Each gets a pool of the same fixed size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import asyncpg
+import attrs
+
+from boursa_db import create_persistence_context
+from boursa_db.codecs import register_codecs
+from boursa_db.errors import PoolExhausted, translate_database_error
+from boursa_db.queries import default_library
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+    from boursa_db import PersistenceContext
+    from boursa_db.connection import Connection
+
+T = TypeVar("T")
+RAW_SERVER_SETTINGS = {"application_name": "boursa_bench_raw", "timezone": "UTC", "jit": "off"}
+
+
+class Loop:
+    """One event loop for the whole run; measured calls are driven to completion on it."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+
+    def run(self, awaitable: Awaitable[T]) -> T:
+        return self._loop.run_until_complete(awaitable)
+
+    def driver(self, call: Callable[[], Awaitable[T]]) -> Callable[[], T]:
+        """A synchronous callable for pytest-benchmark that runs ``call()`` once."""
+        run = self._loop.run_until_complete
+        return lambda: run(call())
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+        self._loop.close()
+
+
+@attrs.define
+class Contenders:
+    """boursa_db, raw asyncpg and the ORM, each with its own pool on the same database."""
+
+    context: PersistenceContext
+    pool: asyncpg.Pool[Any]
+    engine: AsyncEngine | None
+    sessions: async_sessionmaker[Any] | None
+    _stack: contextlib.AsyncExitStack
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+
+
+async def open_contenders(url: str, *, pool_size: int, orm: bool = True) -> Contenders:
+    stack = contextlib.AsyncExitStack()
+    context = await stack.enter_async_context(
+        create_persistence_context(url, min_size=pool_size, max_size=pool_size)
+    )
+    pool = await asyncpg.create_pool(
+        url,
+        min_size=pool_size,
+        max_size=pool_size,
+        init=register_codecs,
+        server_settings=RAW_SERVER_SETTINGS,
+    )
+    stack.push_async_callback(pool.close)
+    engine = sessions = None
+    if orm:
+        from benchmarks.orm import orm_engine
+
+        engine, sessions = orm_engine(url, pool_size=pool_size)
+        stack.push_async_callback(engine.dispose)
+    return Contenders(context, pool, engine, sessions, stack)
+
+
+class StatementSession:
+    """A PROTOTYPE, not the library: the pooled session without ``BEGIN``/``COMMIT``.
+
+    ``PooledSession`` (boursa_db/repositories/base.py) wraps every repository call made outside
+    a Unit of Work in a transaction: two more round trips than the statement itself, which is
+    most of boursa_db's distance to raw asyncpg on the sub-millisecond shapes. One statement is
+    atomic on its own, and at READ COMMITTED two statements see two snapshots with or without
+    the transaction, so reads lose nothing without it. The ``boursa_db_no_tx`` contender runs the
+    library's repositories on this session to measure that change before it is made.
+    """
+
+    def __init__(self, pool: asyncpg.Pool[Any], *, acquire_timeout: float | None) -> None:
+        self._pool = pool
+        self._acquire_timeout = acquire_timeout
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        try:
+            connection = await self._pool.acquire(timeout=self._acquire_timeout)
+        except TimeoutError as error:
+            raise PoolExhausted("no pooled connection became free") from error
+        try:
+            yield connection
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            raise translate_database_error(error) from error
+        finally:
+            await self._pool.release(connection)
+
+
+def statement_session(context: PersistenceContext) -> StatementSession:
+    return StatementSession(context.pool, acquire_timeout=context.settings.acquire_timeout)
+
+
+def settle() -> None:
+    """Collect, then freeze every object that exists now (``gc.freeze``), as long-running
+    services do after start-up: a full collection then walks only the objects made since, so a
+    measured call is not charged for the harness's own heap (pytest, SQLAlchemy's modules, the
+    ingest batch) when it happens to trigger one."""
+    gc.collect()
+    gc.freeze()
+
+
+def rounds_for(run_once: Callable[[], object], *, budget: float, low: int, high: int) -> int:
+    """How many rounds of ``run_once`` fit in ``budget`` seconds, kept within ``[low, high]``
+    (estimated from three calls, which also warm the pool's connections up)."""
+    started = time.perf_counter()
+    for _ in range(3):
+        run_once()
+    estimate = (time.perf_counter() - started) / 3
+    return max(low, min(high, int(budget / estimate)))
+
+
+def raw_query(name: str, **values: Any) -> tuple[str, tuple[Any, ...]]:
+    """The library's SQL text for ``name`` and its positional arguments, for raw asyncpg."""
+    query = default_library()[name]
+    return query.sql, tuple(values[parameter] for parameter in query.parameters)
