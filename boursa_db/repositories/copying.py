@@ -10,7 +10,8 @@ Three ways to meet rows that exist already (:class:`ConflictMode`):
   to the last occurrence of each key. Most batches only add rows (new bars after the stored
   ones), so the reduced batch is first COPYed straight into the table inside a savepoint: when
   no key exists yet that is the whole write, at the speed of ``FAIL``, with the same result as
-  the staging path; the first existing key rolls the savepoint back and the staging path runs.
+  the staging path; the first existing key (or a deadlock with a concurrent batch) rolls the
+  savepoint back and the staging path runs.
 
 Every batch is written inside ``connection.transaction()`` (a savepoint inside a Unit of Work),
 so a failure writes nothing of it. The staging table lives until the end of the transaction
@@ -33,6 +34,7 @@ import attrs
 from boursa_db.errors import (
     BoursaDbError,
     DatabaseError,
+    DeadlockDetected,
     Duplicate,
     ValidationError,
     translate_database_error,
@@ -115,8 +117,10 @@ async def copy_items(
                 return await _copy(
                     connection, target.copy_into_table, records(), target, typed, positions
                 )
-        except Duplicate:
-            pass  # some keys exist already: merge through the staging table
+        except (Duplicate, DeadlockDetected):
+            # Some keys exist already, or a concurrent batch holds some of them (it met them in
+            # another order): merge through the staging table, which inserts in key order.
+            pass
         await target.create_staging(connection)
         await _copy(connection, target.copy_into_staging, records(), target, typed, positions)
         if mode is ConflictMode.SKIP:
