@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -114,6 +115,25 @@ async def context(database_url: str) -> AsyncIterator[PersistenceContext]:
 
     async with create_persistence_context(database_url, min_size=1, max_size=4) as context:
         yield context
+
+
+@pytest.fixture
+async def user_id(connection: asyncpg.Connection) -> uuid.UUID:
+    """The id of one stored user, Ada, for rows that need an owner."""
+    found: uuid.UUID = await connection.fetchval(
+        "INSERT INTO users (email, username, password_hash) "
+        "VALUES ('ada@example.com', 'ada', 'argon2id$x') RETURNING id"
+    )
+    return found
+
+
+@pytest.fixture
+async def portfolio_id(connection: asyncpg.Connection, user_id: uuid.UUID) -> uuid.UUID:
+    """The id of Ada's portfolio "Main"."""
+    found: uuid.UUID = await connection.fetchval(
+        "INSERT INTO portfolios (user_id, name) VALUES ($1, 'Main') RETURNING id", user_id
+    )
+    return found
 
 
 @pytest.fixture

@@ -20,23 +20,6 @@ NOW = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-async def user_id(connection: asyncpg.Connection) -> uuid.UUID:
-    found: uuid.UUID = await connection.fetchval(
-        "INSERT INTO users (email, username, password_hash) "
-        "VALUES ('ada@example.com', 'ada', 'argon2id$x') RETURNING id"
-    )
-    return found
-
-
-@pytest.fixture
-async def portfolio_id(connection: asyncpg.Connection, user_id: uuid.UUID) -> uuid.UUID:
-    found: uuid.UUID = await connection.fetchval(
-        "INSERT INTO portfolios (user_id, name) VALUES ($1, 'Main') RETURNING id", user_id
-    )
-    return found
-
-
-@pytest.fixture
 def alerts(session: BoundSession) -> AlertRepository:
     return AlertRepository(session)
 

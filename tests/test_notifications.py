@@ -19,15 +19,6 @@ NOW = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-async def user_id(connection: asyncpg.Connection) -> uuid.UUID:
-    found: uuid.UUID = await connection.fetchval(
-        "INSERT INTO users (email, username, password_hash) "
-        "VALUES ('ada@example.com', 'ada', 'argon2id$x') RETURNING id"
-    )
-    return found
-
-
-@pytest.fixture
 async def alert_id(connection: asyncpg.Connection, user_id: uuid.UUID) -> uuid.UUID:
     found: uuid.UUID = await connection.fetchval(
         "INSERT INTO alerts (user_id, symbol, alert_type, condition_type, title) "
