@@ -14,6 +14,7 @@ from boursa_db.domain.audit import AuditAction, AuditEntry
 from boursa_db.domain.instruments import FundamentalData, Instrument, InstrumentType, PeriodType
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.market import (
+    BarColumns,
     Gap,
     MarketBar,
     MarketSummary,
@@ -46,6 +47,7 @@ __all__ = [
     "AlertType",
     "AuditAction",
     "AuditEntry",
+    "BarColumns",
     "ConditionType",
     "ConfigEntry",
     "FundamentalData",
