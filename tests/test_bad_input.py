@@ -45,6 +45,7 @@ from boursa_db.errors import (
 from boursa_db.repositories.copying import ConflictMode
 from tests import conftest
 from tests.support import create_database, drop_database, unique_name
+from tests.test_migrations import EXPECTED_TABLES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -52,23 +53,7 @@ T0 = datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
 NAN = math.nan
 INF = math.inf
-TABLES = (
-    "users",
-    "refresh_tokens",
-    "system_config",
-    "audit_log",
-    "instruments",
-    "fundamental_data",
-    "portfolios",
-    "positions",
-    "transactions",
-    "alerts",
-    "notifications",
-    "market_data",
-    "technical_indicators",
-    "signals",
-    "portfolio_performance",
-)
+TABLES = tuple(sorted(EXPECTED_TABLES))
 INJECTIONS = (
     "Robert'); DROP TABLE users;--",
     "' OR '1'='1",

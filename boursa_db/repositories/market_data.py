@@ -95,17 +95,7 @@ class MarketDataRepository(Repository):
         For long series that feed computations rather than objects, :meth:`find_series_columns`
         returns the same bars as columns, several times cheaper.
         """
-        checked = require_symbol(symbol)
-        start, end = require_time_range(start, end)
-        interval_type = require_interval(interval)
-        async with self._session.connection() as connection:
-            records = await self._queries.market_data_find_range(
-                connection,
-                symbol=checked,
-                interval_type=interval_type.value,
-                start=start,
-                end=end,
-            )
+        _, _, records = await self._fetch_range(symbol, start, end, interval)
         return _bars_from_records(records)
 
     async def find_series_columns(
@@ -122,6 +112,13 @@ class MarketDataRepository(Repository):
 
         The same bars as :meth:`find_by_symbol_and_timerange`, without an object per bar.
         """
+        checked, interval_type, records = await self._fetch_range(symbol, start, end, interval)
+        return _columns_from_records(checked, interval_type, records)
+
+    async def _fetch_range(
+        self, symbol: str, start: datetime, end: datetime, interval: Interval | str
+    ) -> tuple[str, Interval, list[Any]]:
+        """The checked symbol and interval, and the records of ``[start, end)``."""
         checked = require_symbol(symbol)
         start, end = require_time_range(start, end)
         interval_type = require_interval(interval)
@@ -133,7 +130,7 @@ class MarketDataRepository(Repository):
                 start=start,
                 end=end,
             )
-        return _columns_from_records(checked, interval_type, records)
+        return checked, interval_type, records
 
     async def find_gaps(
         self,
