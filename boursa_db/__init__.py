@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from boursa_db.context import (
     PersistenceContext,
-    PoolSettings,
     create_persistence_context,
     get_market_data_repository,
     get_portfolio_repository,
@@ -77,11 +76,14 @@ from boursa_db.errors import (
     QueryTimeout,
     SchemaMismatch,
     SerializationFailure,
+    TransactionAborted,
+    UsageError,
     ValidationError,
 )
 from boursa_db.migrations import apply_migrations, rollback_migrations
 from boursa_db.repositories.copying import ConflictMode
 from boursa_db.retry import run_with_retry
+from boursa_db.settings import PoolSettings
 from boursa_db.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -138,8 +140,10 @@ __all__ = [
     "SignalType",
     "TechnicalIndicator",
     "Transaction",
+    "TransactionAborted",
     "TransactionType",
     "UnitOfWork",
+    "UsageError",
     "User",
     "UserRole",
     "ValidationError",

@@ -7,19 +7,9 @@
             await uow.users.save(user)
         latest = await ctx.market_data.find_latest_prices(["AAPL", "MSFT"])
 
-Settings come from arguments, else from the environment, else from the defaults of the old layer
-(a pool of 20 connections with 10 more on demand: min 20, max 30):
-
-===================== ========================== =========================================
-argument              environment variable       default
-===================== ========================== =========================================
-``database_url``      ``DATABASE_URL``           required
-``min_size``          ``DB_POOL_SIZE``           20
-``max_size``          min + ``DB_MAX_OVERFLOW``  min + 10
-``acquire_timeout``   ``DB_POOL_TIMEOUT``        30 s (then :class:`PoolExhausted`)
-``statement_timeout`` ``DB_STATEMENT_TIMEOUT``   30 s (then :class:`QueryTimeout`)
-``application_name``  ``DB_APPLICATION_NAME``    ``boursa_db``
-===================== ========================== =========================================
+Settings (pool sizes, timeouts, the application name) are resolved by
+:class:`boursa_db.settings.PoolSettings`: arguments, else the environment, else the defaults of
+the old layer (a pool of 20 connections with 10 more on demand: min 20, max 30).
 
 Every connection runs in UTC with JIT off (JIT compilation costs more than it saves on short
 OLTP and range queries), names itself with the application name, and decodes JSON to objects.
@@ -34,19 +24,13 @@ an :class:`ssl.SSLContext`.
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import asyncpg
-import attrs
 
 from boursa_db.codecs import register_codecs
-from boursa_db.errors import (
-    ConfigurationError,
-    SchemaMismatch,
-    translate_database_error,
-)
+from boursa_db.errors import ConfigurationError, SchemaMismatch, translate_database_error
 from boursa_db.migrations import migration_ids
 from boursa_db.queries import QueryLibrary, default_library
 from boursa_db.repositories.base import DRIVER_ERRORS, PooledSession
@@ -54,12 +38,12 @@ from boursa_db.repositories.market_data import MarketDataRepository
 from boursa_db.repositories.portfolios import PortfolioRepository
 from boursa_db.repositories.summaries import SummaryRepository
 from boursa_db.repositories.users import UserRepository
+from boursa_db.settings import PoolSettings
 from boursa_db.unit_of_work import IsolationLevel, UnitOfWork
 from boursa_db.urls import redact_url, split_password
 
 __all__ = [
     "PersistenceContext",
-    "PoolSettings",
     "create_persistence_context",
     "current_context",
     "get_market_data_repository",
@@ -67,63 +51,6 @@ __all__ = [
     "get_uow",
     "get_user_repository",
 ]
-
-
-@attrs.frozen
-class PoolSettings:
-    """Resolved pool and connection settings. The URL's password never appears in the repr."""
-
-    database_url: str = attrs.field(repr=redact_url)
-    min_size: int = attrs.field(default=20)
-    max_size: int = 30
-    acquire_timeout: float = 30.0
-    statement_timeout: float = 30.0
-    application_name: str = "boursa_db"
-
-    @min_size.validator
-    def _check_sizes(self, _: object, value: int) -> None:
-        if value < 0 or self.max_size < max(value, 1):
-            raise ConfigurationError(
-                f"pool sizes must satisfy 0 <= min_size <= max_size and max_size >= 1, "
-                f"got min_size={value}, max_size={self.max_size}"
-            )
-
-    @classmethod
-    def resolve(
-        cls,
-        database_url: str | None = None,
-        *,
-        min_size: int | None = None,
-        max_size: int | None = None,
-        acquire_timeout: float | None = None,
-        statement_timeout: float | None = None,
-        application_name: str | None = None,
-        environment: Mapping[str, str] | None = None,
-    ) -> PoolSettings:
-        """Arguments first, then the environment, then the defaults."""
-        env = os.environ if environment is None else environment
-        url = database_url or env.get("DATABASE_URL")
-        if not url:
-            raise ConfigurationError("no database URL: pass database_url or set DATABASE_URL")
-        minimum = min_size if min_size is not None else _int(env, "DB_POOL_SIZE", 20)
-        if max_size is None:
-            max_size = minimum + _int(env, "DB_MAX_OVERFLOW", 10)
-        return cls(
-            database_url=url,
-            min_size=minimum,
-            max_size=max_size,
-            acquire_timeout=(
-                acquire_timeout
-                if acquire_timeout is not None
-                else _float(env, "DB_POOL_TIMEOUT", 30.0)
-            ),
-            statement_timeout=(
-                statement_timeout
-                if statement_timeout is not None
-                else _float(env, "DB_STATEMENT_TIMEOUT", 30.0)
-            ),
-            application_name=application_name or env.get("DB_APPLICATION_NAME", "boursa_db"),
-        )
 
 
 class PersistenceContext:
@@ -206,6 +133,8 @@ async def create_persistence_context(
     max_size: int | None = None,
     acquire_timeout: float | None = None,
     statement_timeout: float | None = None,
+    connect_timeout: float | None = None,
+    command_timeout: float | None = None,
     application_name: str | None = None,
     check_schema: bool = True,
     **connect_options: Any,
@@ -223,6 +152,8 @@ async def create_persistence_context(
         max_size=max_size,
         acquire_timeout=acquire_timeout,
         statement_timeout=statement_timeout,
+        connect_timeout=connect_timeout,
+        command_timeout=command_timeout,
         application_name=application_name,
     )
     queries = default_library()
@@ -233,10 +164,7 @@ async def create_persistence_context(
     if password is not None:
         connect_options.setdefault("password", _password_provider(password))
     server_settings = {
-        "application_name": settings.application_name,
-        "timezone": "UTC",
-        "jit": "off",
-        "statement_timeout": str(int(settings.statement_timeout * 1000)),
+        **settings.server_settings(),
         **connect_options.pop("server_settings", {}),
     }
     try:
@@ -246,6 +174,8 @@ async def create_persistence_context(
             max_size=settings.max_size,
             init=register_codecs,
             server_settings=server_settings,
+            timeout=settings.connect_timeout,
+            command_timeout=settings.command_timeout,
             # Every query of sql/ stays prepared on every connection.
             statement_cache_size=max(256, 2 * len(queries)),
             **connect_options,
@@ -339,23 +269,3 @@ def _password_provider(password: str) -> Callable[[], str]:
         return password
 
     return provide
-
-
-def _int(environment: Mapping[str, str], name: str, default: int) -> int:
-    raw = environment.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
-
-
-def _float(environment: Mapping[str, str], name: str, default: float) -> float:
-    raw = environment.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a number of seconds, got {raw!r}") from None

@@ -15,6 +15,8 @@ original asyncpg exception stays chained as ``__cause__``.
     ├── NotFound (also LookupError)
     ├── Duplicate
     ├── ConcurrencyConflict ── SerializationFailure, DeadlockDetected
+    ├── TransactionAborted
+    ├── UsageError (also RuntimeError)
     ├── DatabaseUnavailable ── PoolExhausted, OutcomeUnknown
     ├── PermissionDenied
     ├── QueryTimeout
@@ -56,6 +58,8 @@ __all__ = [
     "QueryTimeout",
     "SchemaMismatch",
     "SerializationFailure",
+    "TransactionAborted",
+    "UsageError",
     "ValidationError",
     "translate_database_error",
 ]
@@ -132,6 +136,25 @@ class SerializationFailure(ConcurrencyConflict):
 
 class DeadlockDetected(ConcurrencyConflict):
     """PostgreSQL broke a deadlock by aborting this transaction (SQLSTATE 40P01)."""
+
+
+class TransactionAborted(BoursaDbError):
+    """The transaction was aborted by an earlier error, so its work cannot be committed.
+
+    PostgreSQL refuses every statement of a transaction after one failed, and answers its COMMIT
+    with ROLLBACK. A caller who caught that first error and carried on gets this error when the
+    Unit of Work ends (or at :meth:`~boursa_db.unit_of_work.UnitOfWork.commit`), never a silent
+    loss. ``__cause__`` is the first failure. To go on after an error, run the step that may fail
+    inside ``async with uow.savepoint():``.
+    """
+
+
+class UsageError(BoursaDbError, RuntimeError):
+    """The library was used in a way it does not allow (a programming error, never retryable).
+
+    E.g. a Unit of Work used after it ended or by two tasks at once, a repository kept past its
+    Unit of Work, a call on a closed context.
+    """
 
 
 class DatabaseUnavailable(BoursaDbError):

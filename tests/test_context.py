@@ -9,7 +9,6 @@ import pytest
 from boursa_db import context as context_module
 from boursa_db.context import (
     PersistenceContext,
-    PoolSettings,
     create_persistence_context,
     get_market_data_repository,
     get_portfolio_repository,
@@ -18,6 +17,7 @@ from boursa_db.context import (
 )
 from boursa_db.errors import ConfigurationError, PoolExhausted, QueryTimeout, SchemaMismatch
 from boursa_db.migrations import migration_ids
+from boursa_db.settings import PoolSettings
 
 
 def test_the_seed_s_pool_defaults_are_twenty_plus_ten_overflow() -> None:

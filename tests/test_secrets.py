@@ -121,7 +121,7 @@ async def test_a_wrong_password_is_permission_denied_and_named_nowhere(
 async def test_a_url_that_cannot_connect_keeps_its_password_out_of_the_error(
     url: str, expected: type[BoursaDbError], logs: pytest.LogCaptureFixture
 ) -> None:
-    error = await _failure(url, timeout=5)
+    error = await _failure(url, connect_timeout=5)
 
     assert isinstance(error, expected)
     _assert_secret_absent(PASSWORD, _everything_said(error), logs.text)
