@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar, Token
 from typing import Any
 
 import asyncpg
@@ -121,8 +122,12 @@ class PersistenceContext:
         return SummaryRepository(self.session, self.queries)
 
 
-# The open contexts, newest last: the newest is the default of get_uow() and get_*_repository().
-_default_stack: list[PersistenceContext] = []
+# The context of the current task (set by create_persistence_context, inherited by the tasks it
+# starts), and every open one: a task that has none of its own uses the only open one.
+_task_context: ContextVar[PersistenceContext | None] = ContextVar(
+    "boursa_db_persistence_context", default=None
+)
+_open_contexts: list[PersistenceContext] = []
 
 
 @contextlib.asynccontextmanager
@@ -144,7 +149,8 @@ async def create_persistence_context(
     ``connect_options`` go to :func:`asyncpg.create_pool` (e.g. ``ssl=`` with an
     :class:`ssl.SSLContext` or ``"verify-full"``). With ``check_schema`` (the default) a database
     with pending migrations raises :class:`SchemaMismatch`. The context becomes the default one
-    for :func:`get_uow` and the ``get_*_repository`` functions until it closes.
+    for :func:`get_uow` and the ``get_*_repository`` functions in the current task, and in the tasks
+    it starts, until it closes (see :func:`current_context`).
     """
     settings = PoolSettings.resolve(
         database_url,
@@ -173,6 +179,7 @@ async def create_persistence_context(
             min_size=settings.min_size,
             max_size=settings.max_size,
             init=register_codecs,
+            reset=_reset_connection,
             server_settings=server_settings,
             timeout=settings.connect_timeout,
             command_timeout=settings.command_timeout,
@@ -194,22 +201,47 @@ async def create_persistence_context(
             timescaledb_version=timescaledb_version,
             schema_version=schema_version,
         )
-        _default_stack.append(context)
+        _open_contexts.append(context)
+        token = _task_context.set(context)
         try:
             yield context
         finally:
-            _default_stack.remove(context)
+            _open_contexts.remove(context)
+            _forget(token, context)
     finally:
         await pool.close()
 
 
 def current_context() -> PersistenceContext:
-    """The most recently opened context that is still open."""
-    if not _default_stack:
+    """The persistence context of the current task.
+
+    That is the one the task opened with :func:`create_persistence_context`, or the one open in
+    the task that started it; a task with neither (e.g. a web server's request handler when the
+    context was opened at start-up) uses the only open context. With several open and none of
+    its own, the task must use a context explicitly: this raises :class:`ConfigurationError`.
+    """
+    context = _task_context.get()
+    if context is not None and context in _open_contexts:
+        return context
+    if len(_open_contexts) == 1:
+        return _open_contexts[0]
+    if not _open_contexts:
         raise ConfigurationError(
             "no persistence context is open: use 'async with create_persistence_context(...)'"
         )
-    return _default_stack[-1]
+    raise ConfigurationError(
+        f"{len(_open_contexts)} persistence contexts are open and this task opened none of them: "
+        "use the context you mean (ctx.uow(), ctx.users, ...) instead of get_uow()"
+    )
+
+
+def _forget(token: Token[PersistenceContext | None], context: PersistenceContext) -> None:
+    """Undo the task's context, also when the context is closed from another task."""
+    try:
+        _task_context.reset(token)
+    except ValueError:  # closed in another task or context than the one that opened it
+        if _task_context.get() is context:
+            _task_context.set(None)
 
 
 def get_uow(
@@ -260,6 +292,17 @@ async def _startup_checks(
             )
     known = [migration for migration in migration_ids() if migration in applied]
     return timescaledb_version, (known[-1] if known else None)
+
+
+async def _reset_connection(connection: asyncpg.Connection[Any]) -> None:
+    """Make a connection that goes back to the pool like a new one, temporary tables included.
+
+    asyncpg's own reset (RESET ALL, UNLISTEN, CLOSE ALL, advisory locks) keeps temporary
+    tables, and PostgreSQL looks up an unqualified table name in the session's temporary schema
+    first: a temporary ``users`` left by one caller would take the writes of every later unit of
+    work on that connection. ``DISCARD TEMP`` drops them, in the same round trip.
+    """
+    await connection.execute(f"{connection.get_reset_query()}\nDISCARD TEMP;")
 
 
 def _password_provider(password: str) -> Callable[[], str]:

@@ -39,6 +39,7 @@ import asyncpg
 import asyncpg.exceptions._base
 
 __all__ = [
+    "DRIVER_ERRORS",
     "BoursaDbError",
     "ConcurrencyConflict",
     "ConfigurationError",
@@ -189,6 +190,14 @@ class DatabaseError(BoursaDbError):
         self.sqlstate = sqlstate
 
 
+DRIVER_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+)
+"""What asyncpg raises: server errors, client-side errors, broken protocol states, sockets."""
+
 # A hypertable's chunks carry its constraints under names like "12_34_market_data_pkey".
 _CHUNK_PREFIX = re.compile(r"^\d+_(?:\d+_)?")
 _UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "53400"}
@@ -223,11 +232,22 @@ def translate_database_error(error: BaseException) -> BoursaDbError:
         # E.g. the server's farewell (a terminated backend) arrived while the connection was
         # idle: the connection is in a state no statement can follow, and will be dropped.
         return DatabaseUnavailable(f"the connection broke: {error}")
+    if isinstance(error, asyncpg.InterfaceError) and _is_misuse(error):
+        return UsageError(f"the connection was used wrongly: {error}")
     if isinstance(error, asyncpg.InterfaceError | ConnectionError | OSError):
         return DatabaseUnavailable(f"connection lost or refused: {type(error).__name__}: {error}")
     if isinstance(error, asyncio.TimeoutError | TimeoutError):
         return DatabaseUnavailable("timed out waiting for the database")
     return DatabaseError(f"{type(error).__name__}: {error}")
+
+
+# asyncpg's words for a connection used by two tasks at once, or a pool used after it closed.
+_MISUSE_MESSAGES = ("another operation is in progress", "pool is closing", "pool is closed")
+
+
+def _is_misuse(error: asyncpg.InterfaceError) -> bool:
+    message = str(error)
+    return any(words in message for words in _MISUSE_MESSAGES)
 
 
 def _connection_loss(error: BaseException) -> BaseException | None:

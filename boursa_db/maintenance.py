@@ -31,6 +31,7 @@ from boursa_db.domain.market import require_aware
 from boursa_db.errors import ConfigurationError, ValidationError, translate_database_error
 from boursa_db.query_types import typed_library
 from boursa_db.repositories.base import DRIVER_ERRORS
+from boursa_db.transactions import atomic
 
 if TYPE_CHECKING:
     from boursa_db.connection import Connection
@@ -390,7 +391,7 @@ async def _retain(
 ) -> TableRetention:
     table, cutoff = window["table_name"], window["cutoff"]
     chunks_dropped = 0
-    async with connection.transaction():
+    async with atomic(connection):
         if timescaledb:
             chunks_dropped = await queries.maintenance_drop_chunks(
                 connection, table_name=table, cutoff=cutoff

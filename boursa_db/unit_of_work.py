@@ -7,7 +7,12 @@
         await uow.market_data.copy(bars, on_conflict=ConflictMode.SKIP)
     # committed here; an exception inside the block rolls everything back
 
-Nested work that may fail on its own goes into a savepoint::
+A failed statement aborts the whole transaction: PostgreSQL refuses every later statement of
+it and answers its COMMIT with ROLLBACK. So a caller who catches an error and carries on does
+not get a silent loss: leaving the block (or calling :meth:`UnitOfWork.commit`) raises
+:class:`~boursa_db.errors.TransactionAborted`, which names the first error raised, and nothing
+of the unit is committed. Work that may fail on its own, and after which the rest should go on,
+goes into a savepoint::
 
     async with ctx.uow() as uow:
         await uow.portfolios.save(portfolio)
@@ -15,7 +20,9 @@ Nested work that may fail on its own goes into a savepoint::
             async with uow.savepoint():
                 await uow.transactions.add(trade)   # rolled back alone if it fails
         except Duplicate:
-            ...
+            ...                                     # the portfolio is still committed
+
+Success is reported only when PostgreSQL answered the COMMIT with COMMIT.
 
 ``ctx.uow(app_user="alice")`` names the application user on whose behalf the work runs; the audit
 triggers record it next to each change (``SELECT set_config('boursa.app_user', $1, true)`` at
@@ -35,17 +42,23 @@ from typing import TYPE_CHECKING, Any, Self
 
 import asyncpg
 
-from boursa_db.errors import BoursaDbError, ValidationError, translate_database_error
+from boursa_db import transactions
+from boursa_db.errors import (
+    DRIVER_ERRORS,
+    BoursaDbError,
+    UsageError,
+    ValidationError,
+    translate_database_error,
+)
 from boursa_db.queries import QueryLibrary
 from boursa_db.repositories.alerts import AlertRepository
 from boursa_db.repositories.audit import AuditRepository
 from boursa_db.repositories.base import (
-    DRIVER_ERRORS,
     BoundSession,
-    IsolationLevel,
     begin_pooled_transaction,
     commit_transaction,
     release_connection,
+    rollback_transaction,
 )
 from boursa_db.repositories.fundamentals import FundamentalsRepository
 from boursa_db.repositories.indicators import IndicatorRepository
@@ -61,10 +74,10 @@ from boursa_db.repositories.summaries import SummaryRepository
 from boursa_db.repositories.system_config import SystemConfigRepository
 from boursa_db.repositories.transactions import TransactionRepository
 from boursa_db.repositories.users import UserRepository
+from boursa_db.transactions import IsolationLevel
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
-    from asyncpg.transaction import Transaction
 
 __all__ = ["IsolationLevel", "UnitOfWork"]
 
@@ -94,6 +107,7 @@ class UnitOfWork:
 
     Leaving the ``async with`` block commits; an exception rolls back. :meth:`commit` and
     :meth:`rollback` end the current transaction early and start a new one on the same connection.
+    A unit of work is entered once, by one task; its repositories stop working when it ends.
     """
 
     def __init__(
@@ -111,15 +125,18 @@ class UnitOfWork:
         self._isolation = isolation
         self._app_user = _check_app_user(app_user)
         self._connection: PoolConnectionProxy[Any] | None = None
-        self._transaction: Transaction | None = None
-        self._session: BoundSession | None = None
+        self._in_transaction = False
+        self._entered = False
+        self._session = BoundSession(None)
 
     async def __aenter__(self) -> Self:
-        if self._connection is not None:
-            raise BoursaDbError("this unit of work is already in use; open a new one per block")
-        self._connection, self._transaction = await begin_pooled_transaction(
+        if self._entered:
+            raise UsageError("a unit of work is entered once: open a new one per block")
+        self._entered = True
+        self._connection = await begin_pooled_transaction(
             self._pool, acquire_timeout=self._acquire_timeout, isolation=self._isolation
         )
+        self._in_transaction = True
         try:
             await self._declare_app_user()
         except BaseException:
@@ -147,24 +164,46 @@ class UnitOfWork:
             raise translate_database_error(exc) from exc
 
     async def commit(self) -> None:
-        """Commit the work so far and continue in a new transaction."""
+        """Commit the work so far and continue in a new transaction.
+
+        Raises :class:`~boursa_db.errors.TransactionAborted` if PostgreSQL rolled the work back
+        instead (a statement failed); the unit of work cannot be used after that.
+        """
+        self._require_connection()
         await self._finish(commit=True)
         await self._begin()
 
     async def rollback(self) -> None:
         """Discard the work so far and continue in a new transaction."""
+        self._require_connection()
         await self._finish(commit=False)
         await self._begin()
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
-        """A nested block: an exception inside rolls back only this block, then propagates."""
+        """A nested block: an exception inside rolls back only this block, then propagates.
+
+        The transaction goes on after it, so an error caught around the block does not abort
+        the unit of work::
+
+            try:
+                async with uow.savepoint():
+                    await uow.users.save(maybe_duplicate)
+            except Duplicate:
+                pass                        # the rest of the unit of work still commits
+        """
         connection = self._require_connection()
+        failure_before = self._session.first_failure
         try:
-            async with connection.transaction():
+            async with transactions.atomic(connection):
                 yield
         except DRIVER_ERRORS as error:
+            self._session.first_failure = failure_before
             raise translate_database_error(error) from error
+        except BaseException:
+            # Rolled back to the savepoint: what failed inside no longer aborts the transaction.
+            self._session.first_failure = failure_before
+            raise
 
     @property
     def connection(self) -> PoolConnectionProxy[Any]:
@@ -238,12 +277,12 @@ class UnitOfWork:
     async def _begin(self) -> None:
         """A new transaction on the same connection, after :meth:`commit` or :meth:`rollback`."""
         connection = self._require_connection()
-        transaction = connection.transaction(isolation=self._isolation)
         try:
-            await transaction.start()
+            await transactions.begin(connection, self._isolation)
         except DRIVER_ERRORS as error:
             raise translate_database_error(error) from error
-        self._transaction = transaction
+        self._in_transaction = True
+        self._session.first_failure = None
         await self._declare_app_user()
 
     async def _declare_app_user(self) -> None:
@@ -255,29 +294,38 @@ class UnitOfWork:
             raise translate_database_error(error) from error
 
     async def _finish(self, *, commit: bool) -> None:
-        transaction, self._transaction = self._transaction, None
-        if transaction is None:
+        connection = self._connection
+        if connection is None or not self._in_transaction:
             return
+        self._in_transaction = False
         if commit:
-            await commit_transaction(transaction)
+            try:
+                await commit_transaction(connection, first_failure=self._session.first_failure)
+            except BoursaDbError:
+                # Whatever happened to this transaction, the unit of work is over: nothing may
+                # run on its connection outside a transaction.
+                self._session.close()
+                raise
             return
-        try:
-            await transaction.rollback()
-        except DRIVER_ERRORS as error:
-            raise translate_database_error(error) from error
+        await rollback_transaction(connection)
 
     async def _release(self) -> None:
         connection, self._connection = self._connection, None
-        self._session = None
+        self._session.close()
         if connection is not None:
             await release_connection(self._pool, connection, reset_timeout=self._acquire_timeout)
 
     def _require_connection(self) -> PoolConnectionProxy[Any]:
-        if self._connection is None:
-            raise BoursaDbError("the unit of work is not open: use 'async with ctx.uow() as uow'")
+        if self._connection is None or self._session.closed:
+            raise UsageError(_NOT_OPEN)
         return self._connection
 
     def _require_session(self) -> BoundSession:
-        if self._session is None:
-            raise BoursaDbError("the unit of work is not open: use 'async with ctx.uow() as uow'")
+        self._require_connection()
         return self._session
+
+
+_NOT_OPEN = (
+    "the unit of work is not open (not entered yet, or ended): use it inside "
+    "'async with ctx.uow() as uow'"
+)

@@ -4,29 +4,42 @@ A repository never opens transactions itself. Inside a Unit of Work its session 
 connection, so every call joins the UoW's transaction. Outside one (``ctx.users``,
 ``get_user_repository()``) its session takes a pooled connection and runs each call in its own
 short transaction. Either way, driver errors leave the session translated into the boursa_db
-hierarchy, with the asyncpg exception chained.
+hierarchy, with the asyncpg exception chained, and a transaction counts as committed only when
+PostgreSQL answered its ``COMMIT`` with ``COMMIT`` (:mod:`boursa_db.transactions`).
 
 A pooled connection whose server went away while it sat idle in the pool (a restart, a
 terminated backend) fails its ``BEGIN``; it is dropped and replaced, so that such a connection
 never reaches a caller (:func:`begin_pooled_transaction`).
+
+A Unit of Work's connection serves one task at a time: asyncpg cannot run two statements on
+one connection at once, and interleaving two tasks' statements in one transaction would mix
+their work. A second task that calls a repository of a Unit of Work while the first one's call
+is running gets :class:`~boursa_db.errors.UsageError`, and so does any call after the Unit of
+Work ended.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import asyncpg
 
+from boursa_db import transactions
 from boursa_db.errors import (
+    DRIVER_ERRORS,
+    BoursaDbError,
     DatabaseUnavailable,
     OutcomeUnknown,
     PoolExhausted,
+    UsageError,
     translate_database_error,
 )
 from boursa_db.queries import QueryLibrary
 from boursa_db.query_types import typed_library
+from boursa_db.transactions import IsolationLevel
 
 __all__ = [
     "DRIVER_ERRORS",
@@ -42,23 +55,13 @@ __all__ = [
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
-    from asyncpg.transaction import Transaction
 
     from boursa_db.connection import Connection
-
-IsolationLevel = Literal["read_committed", "repeatable_read", "serializable"]
-DRIVER_ERRORS = (
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    OSError,
-)
-"""What asyncpg raises: server errors, client-side errors, broken protocol states, sockets."""
 
 
 async def begin_pooled_transaction(
     pool: asyncpg.Pool[Any], *, acquire_timeout: float | None, isolation: IsolationLevel
-) -> tuple[PoolConnectionProxy[Any], Transaction]:
+) -> PoolConnectionProxy[Any]:
     """A connection from the pool with a transaction started on it.
 
     Waits at most ``acquire_timeout`` seconds for a free connection (then
@@ -67,6 +70,11 @@ async def begin_pooled_transaction(
     pooled connection may be dead, so up to all of them are dropped; a server that is still
     down fails the next connection attempt at once.
     """
+    if pool.is_closing():
+        raise UsageError(
+            "the persistence context is closed: use repositories and units of work only inside "
+            "'async with create_persistence_context(...)'"
+        )
     attempts = pool.get_max_size() + 1
     for attempt in range(1, attempts + 1):
         try:
@@ -77,23 +85,32 @@ async def begin_pooled_transaction(
             ) from error
         except DRIVER_ERRORS as error:
             raise translate_database_error(error) from error
-        transaction = connection.transaction(isolation=isolation)
         try:
-            await transaction.start()
+            await transactions.begin(connection, isolation)
         except DRIVER_ERRORS as error:
             await release_connection(pool, connection, reset_timeout=acquire_timeout)
             translated = translate_database_error(error)
             if isinstance(translated, DatabaseUnavailable) and attempt < attempts:
                 continue
             raise translated from error
-        return connection, transaction
+        except BaseException:
+            await release_connection(pool, connection, reset_timeout=acquire_timeout)
+            raise
+        return connection
     raise AssertionError("unreachable")
 
 
-async def commit_transaction(transaction: Transaction) -> None:
-    """Commit; a connection lost meanwhile raises :class:`~boursa_db.errors.OutcomeUnknown`."""
+async def commit_transaction(
+    connection: Connection, *, first_failure: BaseException | None = None
+) -> None:
+    """Commit, confirmed by PostgreSQL.
+
+    Raises :class:`~boursa_db.errors.TransactionAborted` when PostgreSQL rolled the transaction
+    back instead (a statement in it had failed), and :class:`~boursa_db.errors.OutcomeUnknown`
+    when the connection was lost during the COMMIT.
+    """
     try:
-        await transaction.commit()
+        await transactions.commit(connection, first_failure=first_failure)
     except DRIVER_ERRORS as error:
         translated = translate_database_error(error)
         if type(translated) is DatabaseUnavailable:
@@ -104,15 +121,22 @@ async def commit_transaction(transaction: Transaction) -> None:
         raise translated from error
 
 
+async def rollback_transaction(connection: Connection) -> None:
+    """Roll back; a connection that cannot do it (broken, or busy) is closed, which rolls back."""
+    try:
+        await transactions.rollback(connection)
+    except DRIVER_ERRORS:
+        connection.terminate()
+
+
 async def release_connection(
     pool: asyncpg.Pool[Any], connection: PoolConnectionProxy[Any], *, reset_timeout: float | None
 ) -> None:
     """Return the connection to the pool; one that cannot be reset in time is dropped."""
-    try:
+    with contextlib.suppress(*DRIVER_ERRORS, TimeoutError):
+        # A connection whose reset fails (its server went away or stopped answering) has been
+        # terminated by asyncpg already; the pool opens a new one when needed.
         await pool.release(connection, timeout=reset_timeout)
-    except (*DRIVER_ERRORS, TimeoutError):
-        # Its server went away or stopped answering: the pool opens a new one when needed.
-        connection.terminate()
 
 
 class Session(Protocol):
@@ -122,17 +146,65 @@ class Session(Protocol):
 
 
 class BoundSession:
-    """The session of a Unit of Work: always its one connection, inside its transaction."""
+    """The session of a Unit of Work: always its one connection, inside its transaction.
 
-    def __init__(self, connection: Connection) -> None:
+    It remembers the first error a call raised (the message of a later
+    :class:`~boursa_db.errors.TransactionAborted` names it), lends the connection to one task at
+    a time, and refuses every call once :meth:`close` was called.
+    """
+
+    def __init__(self, connection: Connection | None) -> None:
         self._connection = connection
+        self._closed = False
+        self._user: asyncio.Task[Any] | None = None
+        self._depth = 0
+        self.first_failure: BaseException | None = None
+
+    def close(self) -> None:
+        """End the session: its Unit of Work is over, later calls raise UsageError."""
+        self._closed = True
+        self._connection = None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
+        connection = self._claim()
         try:
-            yield self._connection
+            yield connection
         except DRIVER_ERRORS as error:
-            raise translate_database_error(error) from error
+            translated = translate_database_error(error)
+            self._remember(translated)
+            raise translated from error
+        except BoursaDbError as error:
+            self._remember(error)
+            raise
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._user = None
+
+    def _claim(self) -> Connection:
+        if self._closed or self._connection is None:
+            raise UsageError(
+                "this repository's unit of work has ended: open a new one with "
+                "'async with ctx.uow() as uow' and use its repositories"
+            )
+        task = asyncio.current_task()
+        if self._user is not None and self._user is not task:
+            raise UsageError(
+                "a unit of work serves one task at a time, and another task's call on it is "
+                "still running: give each task its own unit of work"
+            )
+        self._user = task
+        self._depth += 1
+        return self._connection
+
+    def _remember(self, error: BaseException) -> None:
+        if self.first_failure is None:
+            self.first_failure = error
 
 
 class PooledSession:
@@ -144,17 +216,16 @@ class PooledSession:
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        connection, transaction = await begin_pooled_transaction(
+        connection = await begin_pooled_transaction(
             self._pool, acquire_timeout=self._acquire_timeout, isolation="read_committed"
         )
         try:
             try:
                 yield connection
             except BaseException:
-                with contextlib.suppress(*DRIVER_ERRORS):  # a dead connection rolls back itself
-                    await transaction.rollback()
+                await rollback_transaction(connection)
                 raise
-            await commit_transaction(transaction)
+            await commit_transaction(connection)
         except DRIVER_ERRORS as error:
             raise translate_database_error(error) from error
         finally:

@@ -13,10 +13,10 @@ Three ways to meet rows that exist already (:class:`ConflictMode`):
   the staging path; the first existing key (or a deadlock with a concurrent batch) rolls the
   savepoint back and the staging path runs.
 
-Every batch is written inside ``connection.transaction()`` (a savepoint inside a Unit of Work),
-so a failure writes nothing of it. The staging table lives until the end of the transaction
-(``ON COMMIT DROP``) and is emptied by each upsert, so later batches of the same transaction
-reuse it.
+Every batch is written inside :func:`~boursa_db.transactions.atomic` (a savepoint inside a
+Unit of Work), so a failure writes nothing of it. The staging table lives until the end of the
+transaction (``ON COMMIT DROP``) and is emptied by each upsert, so later batches of the same
+transaction reuse it.
 
 Tables, columns and keys are fixed by the queries of ``sql/``; nothing of the input becomes SQL.
 """
@@ -40,6 +40,7 @@ from boursa_db.errors import (
     translate_database_error,
 )
 from boursa_db.queries import Query
+from boursa_db.transactions import atomic
 
 if TYPE_CHECKING:
     from boursa_db.connection import Connection
@@ -107,13 +108,13 @@ async def copy_items(
     def records() -> Iterator[tuple[Any, ...]]:
         return map(target.to_record, map(typed.__getitem__, positions))
 
-    async with session.connection() as connection, connection.transaction():
+    async with session.connection() as connection, atomic(connection):
         if mode is ConflictMode.FAIL:
             return await _copy(
                 connection, target.copy_into_table, records(), target, typed, positions
             )
         try:
-            async with connection.transaction():
+            async with atomic(connection):
                 return await _copy(
                     connection, target.copy_into_table, records(), target, typed, positions
                 )
