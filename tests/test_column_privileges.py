@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
+
+from boursa_db.context import PersistenceContext, create_persistence_context
+from boursa_db.domain.system_config import ConfigEntry
+from boursa_db.domain.users import RefreshToken, User
+from boursa_db.errors import PermissionDenied
+from boursa_db.unit_of_work import UnitOfWork
+from tests.conftest import LoginFactory
 
 GROUP_ROLES = ("boursa_owner", "boursa_app", "boursa_readonly")
 
@@ -297,3 +304,58 @@ async def test_the_statistics_of_a_secret_column_stay_hidden_from_the_read_only_
 
     assert "email" in visible
     assert "password_hash" not in visible
+
+
+# --- through the library ----------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def _context_of(login_as: LoginFactory, role: str) -> AsyncIterator[PersistenceContext]:
+    async with create_persistence_context(await login_as(role), min_size=1, max_size=1) as context:
+        yield context
+
+
+async def test_only_the_application_role_loads_the_secrets_it_authenticates_with(
+    login_as: LoginFactory,
+) -> None:
+    """The repositories load whole rows, secrets included: the application checks passwords,
+    tokens and secret settings with them; the read-only role is refused the same calls."""
+    now = datetime.now(UTC)
+    async with _context_of(login_as, "boursa_app") as app, app.uow() as uow:
+        user = await uow.users.save(
+            User(email="ada@example.com", username="ada", password_hash="argon2id$h")
+        )
+        await uow.refresh_tokens.save(
+            RefreshToken(user_id=user.id, token_hash=TOKEN_HASH, expires_at=now + timedelta(1))
+        )
+        await uow.system_config.set(
+            ConfigEntry(key="broker.api_key", value=SECRET_VALUE, is_secret=True)
+        )
+    loads: list[Callable[[UnitOfWork], Awaitable[object]]] = [
+        lambda uow: uow.users.find_by_email("ada@example.com"),
+        lambda uow: uow.users.list(),
+        lambda uow: uow.refresh_tokens.find_by_token_hash(TOKEN_HASH),
+        lambda uow: uow.refresh_tokens.find_active_for_user(user.id, now),
+        lambda uow: uow.system_config.get("broker.api_key"),
+        lambda uow: uow.system_config.list_all(),
+    ]
+
+    async with _context_of(login_as, "boursa_app") as app, app.uow() as uow:
+        found = await uow.users.find_by_email("ada@example.com")
+        token = await uow.refresh_tokens.find_by_token_hash(TOKEN_HASH)
+        setting = await uow.system_config.get("broker.api_key")
+    async with _context_of(login_as, "boursa_readonly") as readonly:
+        for load in loads:
+            with pytest.raises(PermissionDenied):
+                async with readonly.uow() as uow:
+                    await load(uow)
+        async with readonly.uow() as uow:
+            users = await uow.users.count()
+            tokens = await uow.refresh_tokens.count_active_for_user(user.id, now)
+
+    assert found == user
+    assert token is not None
+    assert token.user_id == user.id
+    assert setting is not None
+    assert setting.value == SECRET_VALUE
+    assert (users, tokens) == (1, 1)

@@ -17,19 +17,16 @@ import pytest
 
 from boursa_db.context import PersistenceContext, create_persistence_context
 from boursa_db.domain.portfolios import Portfolio, Transaction, TransactionType
-from boursa_db.domain.system_config import ConfigEntry
-from boursa_db.domain.users import RefreshToken, User
+from boursa_db.domain.users import User
 from boursa_db.embedded import start_embedded_postgres
 from boursa_db.errors import PermissionDenied
 from boursa_db.migrations import apply_migrations, rollback_migrations
 from boursa_db.repositories.copying import ConflictMode
-from boursa_db.unit_of_work import UnitOfWork
 from tests.conftest import LoginFactory
 from tests.support import create_database, unique_name, url_with_database
 from tests.test_market_data import START, minute_bars
 
 GROUP_ROLES = ("boursa_owner", "boursa_app", "boursa_readonly")
-TOKEN_HASH = "f" * 64
 
 
 @pytest.fixture
@@ -208,47 +205,6 @@ async def test_the_read_only_role_reads_everything_but_the_secrets_and_writes_no
         with pytest.raises(PermissionDenied):
             await write(readonly)
     assert await _fingerprint(database_url) == before
-
-
-async def test_only_the_application_role_loads_the_secrets_it_authenticates_with(
-    app: PersistenceContext, readonly: PersistenceContext
-) -> None:
-    """The repositories load whole rows, secrets included: the application checks passwords,
-    tokens and secret settings with them; the read-only role is refused the same calls."""
-    user, _ = await _user_with_a_trade(app)
-    now = datetime.now(UTC)
-    async with app.uow() as uow:
-        await uow.refresh_tokens.save(
-            RefreshToken(user_id=user.id, token_hash=TOKEN_HASH, expires_at=now + timedelta(1))
-        )
-        await uow.system_config.set(
-            ConfigEntry(key="broker.api_key", value="s3cr3t", is_secret=True)
-        )
-
-    async with app.uow() as uow:
-        assert await uow.users.find_by_email("ada@example.com") == user
-        token = await uow.refresh_tokens.find_by_token_hash(TOKEN_HASH)
-        setting = await uow.system_config.get("broker.api_key")
-    assert token is not None
-    assert token.user_id == user.id
-    assert setting is not None
-    assert setting.value == "s3cr3t"
-
-    loads: list[Callable[[UnitOfWork], Awaitable[object]]] = [
-        lambda uow: uow.users.find_by_email("ada@example.com"),
-        lambda uow: uow.users.list(),
-        lambda uow: uow.refresh_tokens.find_by_token_hash(TOKEN_HASH),
-        lambda uow: uow.refresh_tokens.find_active_for_user(user.id, now),
-        lambda uow: uow.system_config.get("broker.api_key"),
-        lambda uow: uow.system_config.list_all(),
-    ]
-    for load in loads:
-        with pytest.raises(PermissionDenied):
-            async with readonly.uow() as uow:
-                await load(uow)
-    async with readonly.uow() as uow:
-        assert await uow.users.count() == 1
-        assert await uow.refresh_tokens.count_active_for_user(user.id, now) == 1
 
 
 async def _in_uow(context: PersistenceContext, statement: str) -> None:
