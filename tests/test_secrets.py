@@ -6,12 +6,17 @@ scram-sha-256 for every role but the administrator.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import logging
+import pickle
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import asyncpg
+import attrs
 import pytest
 
 from boursa_db.context import PersistenceContext, create_persistence_context
@@ -26,12 +31,15 @@ from boursa_db.errors import (
     PermissionDenied,
     ValidationError,
 )
-from boursa_db.urls import redact_url
+from boursa_db.settings import PoolSettings
+from boursa_db.urls import redact_url, split_password
 from tests.conftest import url_for_user
 
 PASSWORD = "Sup3r-S3cret/p@ss:w0rd"
 WRONG_PASSWORD = "Wr0ng-Gu3ss-0f-The-Pa55"
 SECRET_ROLE = "secret_app"
+# Every delimiter of a URL and of a keyword DSN, unencoded, between pieces that are easy to spot.
+TRICKY_PASSWORD = "Xq7v@Kp2w/Zr9m?Lt4n#Hb6c:Jd3f 'Wy8g' \\Ns5k"
 
 
 def _forms(secret: str) -> list[str]:
@@ -52,8 +60,10 @@ def _everything_said(error: BaseException) -> str:
 
 
 def _assert_secret_absent(secret: str, *texts: str) -> None:
+    """Neither the secret nor a piece of it between URL delimiters (a misparsed URL shows one)."""
+    pieces = [piece for piece in re.split(r"[/?#@: ]", secret) if len(piece) >= 4]
     for text in texts:
-        for form in _forms(secret):
+        for form in [*_forms(secret), *pieces]:
             assert form not in text
 
 
@@ -64,20 +74,27 @@ def password_server() -> Iterator[EmbeddedPostgres]:
         yield server
 
 
+@contextlib.asynccontextmanager
+async def _login_role(server: EmbeddedPostgres, role: str, password: str) -> AsyncIterator[None]:
+    """A login role with that password on the password server, dropped afterwards."""
+    admin = await asyncpg.connect(server.url)
+    try:
+        literal = password.replace("'", "''")
+        await admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{literal}'")
+        yield
+    finally:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", role
+        )
+        await admin.execute(f"DROP ROLE IF EXISTS {role}")
+        await admin.close()
+
+
 @pytest.fixture
 async def secret_url(password_server: EmbeddedPostgres) -> AsyncIterator[str]:
     """The URL of a role whose password is PASSWORD, on the password server."""
-    admin = await asyncpg.connect(password_server.url)
-    try:
-        await admin.execute(f"CREATE ROLE {SECRET_ROLE} LOGIN PASSWORD '{PASSWORD}'")
+    async with _login_role(password_server, SECRET_ROLE, PASSWORD):
         yield url_for_user(password_server.url, SECRET_ROLE, PASSWORD)
-    finally:
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1",
-            SECRET_ROLE,
-        )
-        await admin.execute(f"DROP ROLE {SECRET_ROLE}")
-        await admin.close()
 
 
 @pytest.fixture
@@ -114,9 +131,26 @@ async def test_a_wrong_password_is_permission_denied_and_named_nowhere(
         (f"postgresql://app:{quote(PASSWORD, safe='')}@db:not-a-port/x", ConfigurationError),
         (f"postgresql://app@127.0.0.1:1/trading?password={quote(PASSWORD)}", DatabaseUnavailable),
         (f"postgres://app:{quote(PASSWORD, safe='')}@[::1/broken", ConfigurationError),
-        (f"postgresql://app:{PASSWORD}@127.0.0.1:1/trading", ConfigurationError),
+        (f"postgresql://app:{PASSWORD}@127.0.0.1:1/trading", DatabaseUnavailable),
+        # Messages of asyncpg that quote the host part of the URL they were given:
+        (f"postgresql://app:{PASSWORD}@db:not-a-port/trading", ConfigurationError),
+        (f"postgresql://app:{PASSWORD}@[]:5432/trading", ConfigurationError),
+        (f"mysql://app:{PASSWORD}@db/trading", ConfigurationError),
+        (f"host=db password='{PASSWORD}' port=not-a-port", ConfigurationError),
+        (f"host=db password='{PASSWORD}", ConfigurationError),
     ],
-    ids=["unreachable-host", "malformed-port", "password-in-query", "unparsable", "unencoded"],
+    ids=[
+        "unreachable-host",
+        "malformed-port",
+        "password-in-query",
+        "unparsable",
+        "unencoded",
+        "unencoded-malformed-port",
+        "unencoded-bad-ipv6",
+        "unencoded-other-scheme",
+        "keywords-malformed-port",
+        "keywords-unclosed-quote",
+    ],
 )
 async def test_a_url_that_cannot_connect_keeps_its_password_out_of_the_error(
     url: str, expected: type[BoursaDbError], logs: pytest.LogCaptureFixture
@@ -199,3 +233,171 @@ async def test_a_refused_row_does_not_echo_its_secret_values(
         assert token_hash not in said
         assert password_hash not in said
         assert "withheld" in said
+
+
+@pytest.mark.parametrize(
+    ("url", "redacted", "stripped", "password"),
+    [
+        (
+            "postgresql://app:p@ss/w?rd#x@db:5432/trading",
+            "postgresql://app:***@db:5432/trading",
+            "postgresql://app@db:5432/trading",
+            "p@ss/w?rd#x",
+        ),
+        (
+            "postgresql://app:p%40ss%2Fw%3Frd%23x@db/trading",
+            "postgresql://app:***@db/trading",
+            "postgresql://app@db/trading",
+            "p@ss/w?rd#x",
+        ),
+        (
+            "postgresql://app@db/trading?sslmode=require&password=s3cret",
+            "postgresql://app@db/trading?sslmode=require&password=***",
+            "postgresql://app@db/trading?sslmode=require",
+            "s3cret",
+        ),
+        (
+            "postgresql://app@db/trading?sslcert=/home/me@corp/client.crt",
+            "postgresql://app@db/trading?sslcert=/home/me%40corp/client.crt",
+            "postgresql://app@db/trading?sslcert=/home/me@corp/client.crt",
+            None,
+        ),
+        (
+            "postgresql://app@db/trading?sslpassword=k3y",
+            "postgresql://app@db/trading?sslpassword=***",
+            "postgresql://app@db/trading?sslpassword=k3y",
+            None,
+        ),
+        (
+            "host=db user=app password=s3cret dbname=trading",
+            "host=db user=app password=*** dbname=trading",
+            "postgresql://?host=db&user=app&dbname=trading",
+            "s3cret",
+        ),
+        (
+            r"host=db password='a b\'c' user=app",
+            "host=db password=*** user=app",
+            "postgresql://?host=db&user=app",
+            "a b'c",
+        ),
+        (
+            "dbname = trading password = s3cret",
+            "dbname = trading password = ***",
+            "postgresql://?dbname=trading",
+            "s3cret",
+        ),
+    ],
+    ids=[
+        "unencoded",
+        "encoded",
+        "in-the-query",
+        "at-sign-in-a-query-value",
+        "key-passphrase",
+        "keywords",
+        "keywords-quoted",
+        "keywords-spaced",
+    ],
+)
+def test_a_password_is_masked_and_split_off_however_it_is_written(
+    url: str, redacted: str, stripped: str, password: str | None
+) -> None:
+    assert redact_url(url) == redacted
+    assert split_password(url) == (stripped, password)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://app:p%40ss%2Fw%3Frd%23x@db/trading",
+        "postgresql://app:p@ss/w?rd#x@db/trading",
+        "postgresql://app@db/trading?password=p%40ss%2Fw%3Frd%23x",
+        r"host=db user=app password='p@ss/w?rd#x' dbname=trading",
+    ],
+    ids=["encoded", "unencoded", "in-the-query", "keywords"],
+)
+def test_resolved_settings_hold_the_password_only_in_a_secret(url: str) -> None:
+    settings = PoolSettings.resolve(url, environment={})
+
+    shown = [
+        repr(settings),
+        str(settings),
+        repr(attrs.asdict(settings)),
+        settings.database_url,
+        pickle.dumps(settings).decode("latin-1"),
+        repr(copy.deepcopy(settings)),
+    ]
+
+    assert settings.password is not None
+    assert settings.password.reveal() == "p@ss/w?rd#x"
+    for text in shown:
+        assert "p@ss/w?rd#x" not in text
+        assert "w?rd" not in text
+        assert "p%40ss" not in text
+
+
+def test_pickled_settings_arrive_without_the_password() -> None:
+    settings = PoolSettings.resolve("postgresql://app:s3cret@db/trading", environment={})
+
+    arrived = pickle.loads(pickle.dumps(settings))
+
+    assert arrived.database_url == settings.database_url == "postgresql://app@db/trading"
+    assert arrived.password is not None
+    with pytest.raises(ConfigurationError, match="pickled"):
+        arrived.password.reveal()
+
+
+def test_settings_cannot_be_built_around_a_url_that_holds_a_password() -> None:
+    with pytest.raises(ConfigurationError, match="without its password") as refused:
+        PoolSettings(database_url="postgresql://app:s3cret@db/trading")
+
+    assert "s3cret" not in _everything_said(refused.value)
+
+
+@pytest.mark.parametrize("spelling", ["unencoded-url", "keywords"])
+async def test_a_password_full_of_delimiters_logs_in_and_shows_nowhere(
+    password_server: EmbeddedPostgres, spelling: str, logs: pytest.LogCaptureFixture
+) -> None:
+    role = "tricky_app"
+    if spelling == "unencoded-url":
+        url = password_server.url.replace("//postgres@", f"//{role}:{TRICKY_PASSWORD}@", 1)
+    else:
+        quoted = TRICKY_PASSWORD.replace("\\", "\\\\").replace("'", "\\'")
+        url = f"host={password_server.socket_dir} user={role} password='{quoted}' dbname=postgres"
+    logged: list[str] = []
+
+    async with (
+        _login_role(password_server, role, TRICKY_PASSWORD),
+        create_persistence_context(url, min_size=1, max_size=1, check_schema=False) as context,
+    ):
+        async with context.pool.acquire() as connection:
+            connection.add_query_logger(lambda query: logged.append(repr(query)))
+            assert await connection.fetchval("SELECT current_user") == role
+        shown = [
+            repr(context),
+            repr(context.settings),
+            repr(attrs.asdict(context.settings)),
+            pickle.dumps(context.settings).decode("latin-1"),
+            *logged,
+        ]
+
+    assert logged
+    _assert_secret_absent(TRICKY_PASSWORD, *shown, logs.text)
+
+
+async def test_a_password_given_as_an_argument_reaches_asyncpg_only_as_a_function(
+    secret_url: str,
+) -> None:
+    url_without_password, _ = split_password(secret_url)
+    logged: list[str] = []
+
+    async with (
+        create_persistence_context(
+            url_without_password, min_size=1, max_size=1, check_schema=False, password=PASSWORD
+        ) as context,
+        context.pool.acquire() as connection,
+    ):
+        connection.add_query_logger(lambda query: logged.append(repr(query)))
+        assert await connection.fetchval("SELECT current_user") == SECRET_ROLE
+
+    assert logged
+    _assert_secret_absent(PASSWORD, *logged)
