@@ -7,7 +7,6 @@ scram-sha-256 for every role but the administrator.
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
 import pickle
 import re
@@ -31,7 +30,6 @@ from boursa_db.errors import (
     PermissionDenied,
     ValidationError,
 )
-from boursa_db.settings import PoolSettings
 from boursa_db.urls import redact_url, split_password
 from tests.conftest import url_for_user
 
@@ -233,124 +231,6 @@ async def test_a_refused_row_does_not_echo_its_secret_values(
         assert token_hash not in said
         assert password_hash not in said
         assert "withheld" in said
-
-
-@pytest.mark.parametrize(
-    ("url", "redacted", "stripped", "password"),
-    [
-        (
-            "postgresql://app:p@ss/w?rd#x@db:5432/trading",
-            "postgresql://app:***@db:5432/trading",
-            "postgresql://app@db:5432/trading",
-            "p@ss/w?rd#x",
-        ),
-        (
-            "postgresql://app:p%40ss%2Fw%3Frd%23x@db/trading",
-            "postgresql://app:***@db/trading",
-            "postgresql://app@db/trading",
-            "p@ss/w?rd#x",
-        ),
-        (
-            "postgresql://app@db/trading?sslmode=require&password=s3cret",
-            "postgresql://app@db/trading?sslmode=require&password=***",
-            "postgresql://app@db/trading?sslmode=require",
-            "s3cret",
-        ),
-        (
-            "postgresql://app@db/trading?sslcert=/home/me@corp/client.crt",
-            "postgresql://app@db/trading?sslcert=/home/me%40corp/client.crt",
-            "postgresql://app@db/trading?sslcert=/home/me@corp/client.crt",
-            None,
-        ),
-        (
-            "postgresql://app@db/trading?sslpassword=k3y",
-            "postgresql://app@db/trading?sslpassword=***",
-            "postgresql://app@db/trading?sslpassword=k3y",
-            None,
-        ),
-        (
-            "host=db user=app password=s3cret dbname=trading",
-            "host=db user=app password=*** dbname=trading",
-            "postgresql://?host=db&user=app&dbname=trading",
-            "s3cret",
-        ),
-        (
-            r"host=db password='a b\'c' user=app",
-            "host=db password=*** user=app",
-            "postgresql://?host=db&user=app",
-            "a b'c",
-        ),
-        (
-            "dbname = trading password = s3cret",
-            "dbname = trading password = ***",
-            "postgresql://?dbname=trading",
-            "s3cret",
-        ),
-    ],
-    ids=[
-        "unencoded",
-        "encoded",
-        "in-the-query",
-        "at-sign-in-a-query-value",
-        "key-passphrase",
-        "keywords",
-        "keywords-quoted",
-        "keywords-spaced",
-    ],
-)
-def test_a_password_is_masked_and_split_off_however_it_is_written(
-    url: str, redacted: str, stripped: str, password: str | None
-) -> None:
-    assert redact_url(url) == redacted
-    assert split_password(url) == (stripped, password)
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "postgresql://app:p%40ss%2Fw%3Frd%23x@db/trading",
-        "postgresql://app:p@ss/w?rd#x@db/trading",
-        "postgresql://app@db/trading?password=p%40ss%2Fw%3Frd%23x",
-        r"host=db user=app password='p@ss/w?rd#x' dbname=trading",
-    ],
-    ids=["encoded", "unencoded", "in-the-query", "keywords"],
-)
-def test_resolved_settings_hold_the_password_only_in_a_secret(url: str) -> None:
-    settings = PoolSettings.resolve(url, environment={})
-
-    shown = [
-        repr(settings),
-        str(settings),
-        repr(attrs.asdict(settings)),
-        settings.database_url,
-        pickle.dumps(settings).decode("latin-1"),
-        repr(copy.deepcopy(settings)),
-    ]
-
-    assert settings.password is not None
-    assert settings.password.reveal() == "p@ss/w?rd#x"
-    for text in shown:
-        assert "p@ss/w?rd#x" not in text
-        assert "w?rd" not in text
-        assert "p%40ss" not in text
-
-
-def test_pickled_settings_arrive_without_the_password() -> None:
-    settings = PoolSettings.resolve("postgresql://app:s3cret@db/trading", environment={})
-
-    arrived = pickle.loads(pickle.dumps(settings))
-
-    assert arrived.database_url == settings.database_url == "postgresql://app@db/trading"
-    assert arrived.password is not None
-    with pytest.raises(ConfigurationError, match="pickled"):
-        arrived.password.reveal()
-
-
-def test_settings_cannot_be_built_around_a_url_that_holds_a_password() -> None:
-    with pytest.raises(ConfigurationError, match="without its password") as refused:
-        PoolSettings(database_url="postgresql://app:s3cret@db/trading")
-
-    assert "s3cret" not in _everything_said(refused.value)
 
 
 @pytest.mark.parametrize("spelling", ["unencoded-url", "keywords"])
