@@ -14,9 +14,11 @@ the old layer (a pool of 20 connections with 10 more on demand: min 20, max 30).
 Every connection runs in UTC with JIT off (JIT compilation costs more than it saves on short
 OLTP and range queries), names itself with the application name, and decodes JSON to objects.
 
-The password of the URL is handed to asyncpg as a function, not as text: asyncpg keeps its
-connection parameters on every connection (and shows them to query loggers), and a password
-given that way is not among them. Errors and reprs show the URL only with the password masked.
+The password of the URL is kept apart from it (:attr:`PoolSettings.password`, a
+:class:`~boursa_db.settings.Secret`) and handed to asyncpg as a function, not as text: asyncpg
+keeps its connection parameters on every connection (and shows them to query loggers), and a
+password given that way is not among them. Errors and reprs show the URL only with the password
+masked.
 TLS settings pass through to asyncpg: ``sslmode``/``sslrootcert`` in the URL, or ``ssl=`` with
 an :class:`ssl.SSLContext`.
 """
@@ -24,7 +26,7 @@ an :class:`ssl.SSLContext`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextvars import ContextVar, Token
 from typing import Any
 
@@ -39,9 +41,9 @@ from boursa_db.repositories.market_data import MarketDataRepository
 from boursa_db.repositories.portfolios import PortfolioRepository
 from boursa_db.repositories.summaries import SummaryRepository
 from boursa_db.repositories.users import UserRepository
-from boursa_db.settings import PoolSettings
+from boursa_db.settings import PoolSettings, Secret, checked_server_settings
 from boursa_db.unit_of_work import IsolationLevel, UnitOfWork
-from boursa_db.urls import redact_url, split_password
+from boursa_db.urls import redact_url
 
 __all__ = [
     "PersistenceContext",
@@ -163,16 +165,17 @@ async def create_persistence_context(
         application_name=application_name,
     )
     queries = default_library()
-    try:
-        dsn, password = split_password(settings.database_url)
-    except ValueError as error:
-        raise ConfigurationError(f"the database URL cannot be parsed: {error}") from None
-    if password is not None:
-        connect_options.setdefault("password", _password_provider(password))
+    # The URL's password, or one given as password=, reaches asyncpg as a function only.
+    password = connect_options.get("password", settings.password)
+    if isinstance(password, str):
+        password = Secret(password)
+    if isinstance(password, Secret):
+        connect_options["password"] = password.reveal
     server_settings = {
         **settings.server_settings(),
-        **connect_options.pop("server_settings", {}),
+        **checked_server_settings(connect_options.pop("server_settings", {})),
     }
+    dsn = settings.database_url
     try:
         pool = await asyncpg.create_pool(
             dsn,
@@ -303,12 +306,3 @@ async def _reset_connection(connection: asyncpg.Connection[Any]) -> None:
     work on that connection. ``DISCARD TEMP`` drops them, in the same round trip.
     """
     await connection.execute(f"{connection.get_reset_query()}\nDISCARD TEMP;")
-
-
-def _password_provider(password: str) -> Callable[[], str]:
-    """The password as asyncpg's ``password=`` function: kept out of its connection parameters."""
-
-    def provide() -> str:
-        return password
-
-    return provide

@@ -17,7 +17,7 @@ from boursa_db.context import (
 )
 from boursa_db.errors import ConfigurationError, PoolExhausted, QueryTimeout, SchemaMismatch
 from boursa_db.migrations import migration_ids
-from boursa_db.settings import PoolSettings
+from boursa_db.settings import PoolSettings, Secret
 
 
 def test_the_seed_s_pool_defaults_are_twenty_plus_ten_overflow() -> None:
@@ -63,10 +63,12 @@ def test_bad_settings_are_configuration_errors(environment: dict[str, str]) -> N
         PoolSettings.resolve(environment=environment)
 
 
-def test_the_password_never_appears_in_the_settings_repr() -> None:
+def test_the_password_is_kept_apart_from_the_url_and_out_of_the_repr() -> None:
     settings = PoolSettings.resolve("postgresql://app:s3cret@db:5432/trading", environment={})
+    assert settings.database_url == "postgresql://app@db:5432/trading"
+    assert settings.password == Secret("s3cret")
     assert "s3cret" not in repr(settings)
-    assert "app:***@db" in repr(settings)
+    assert "password=Secret('***')" in repr(settings)
 
 
 async def test_every_connection_runs_in_utc_without_jit_and_with_a_name(

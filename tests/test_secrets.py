@@ -6,12 +6,16 @@ scram-sha-256 for every role but the administrator.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import pickle
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import asyncpg
+import attrs
 import pytest
 
 from boursa_db.context import PersistenceContext, create_persistence_context
@@ -26,12 +30,14 @@ from boursa_db.errors import (
     PermissionDenied,
     ValidationError,
 )
-from boursa_db.urls import redact_url
+from boursa_db.urls import redact_url, split_password
 from tests.conftest import url_for_user
 
 PASSWORD = "Sup3r-S3cret/p@ss:w0rd"
 WRONG_PASSWORD = "Wr0ng-Gu3ss-0f-The-Pa55"
 SECRET_ROLE = "secret_app"
+# Every delimiter of a URL and of a keyword DSN, unencoded, between pieces that are easy to spot.
+TRICKY_PASSWORD = "Xq7v@Kp2w/Zr9m?Lt4n#Hb6c:Jd3f 'Wy8g' \\Ns5k"
 
 
 def _forms(secret: str) -> list[str]:
@@ -52,8 +58,10 @@ def _everything_said(error: BaseException) -> str:
 
 
 def _assert_secret_absent(secret: str, *texts: str) -> None:
+    """Neither the secret nor a piece of it between URL delimiters (a misparsed URL shows one)."""
+    pieces = [piece for piece in re.split(r"[/?#@: ]", secret) if len(piece) >= 4]
     for text in texts:
-        for form in _forms(secret):
+        for form in [*_forms(secret), *pieces]:
             assert form not in text
 
 
@@ -64,20 +72,27 @@ def password_server() -> Iterator[EmbeddedPostgres]:
         yield server
 
 
+@contextlib.asynccontextmanager
+async def _login_role(server: EmbeddedPostgres, role: str, password: str) -> AsyncIterator[None]:
+    """A login role with that password on the password server, dropped afterwards."""
+    admin = await asyncpg.connect(server.url)
+    try:
+        literal = password.replace("'", "''")
+        await admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{literal}'")
+        yield
+    finally:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", role
+        )
+        await admin.execute(f"DROP ROLE IF EXISTS {role}")
+        await admin.close()
+
+
 @pytest.fixture
 async def secret_url(password_server: EmbeddedPostgres) -> AsyncIterator[str]:
     """The URL of a role whose password is PASSWORD, on the password server."""
-    admin = await asyncpg.connect(password_server.url)
-    try:
-        await admin.execute(f"CREATE ROLE {SECRET_ROLE} LOGIN PASSWORD '{PASSWORD}'")
+    async with _login_role(password_server, SECRET_ROLE, PASSWORD):
         yield url_for_user(password_server.url, SECRET_ROLE, PASSWORD)
-    finally:
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1",
-            SECRET_ROLE,
-        )
-        await admin.execute(f"DROP ROLE {SECRET_ROLE}")
-        await admin.close()
 
 
 @pytest.fixture
@@ -114,9 +129,26 @@ async def test_a_wrong_password_is_permission_denied_and_named_nowhere(
         (f"postgresql://app:{quote(PASSWORD, safe='')}@db:not-a-port/x", ConfigurationError),
         (f"postgresql://app@127.0.0.1:1/trading?password={quote(PASSWORD)}", DatabaseUnavailable),
         (f"postgres://app:{quote(PASSWORD, safe='')}@[::1/broken", ConfigurationError),
-        (f"postgresql://app:{PASSWORD}@127.0.0.1:1/trading", ConfigurationError),
+        (f"postgresql://app:{PASSWORD}@127.0.0.1:1/trading", DatabaseUnavailable),
+        # Messages of asyncpg that quote the host part of the URL they were given:
+        (f"postgresql://app:{PASSWORD}@db:not-a-port/trading", ConfigurationError),
+        (f"postgresql://app:{PASSWORD}@[]:5432/trading", ConfigurationError),
+        (f"mysql://app:{PASSWORD}@db/trading", ConfigurationError),
+        (f"host=db password='{PASSWORD}' port=not-a-port", ConfigurationError),
+        (f"host=db password='{PASSWORD}", ConfigurationError),
     ],
-    ids=["unreachable-host", "malformed-port", "password-in-query", "unparsable", "unencoded"],
+    ids=[
+        "unreachable-host",
+        "malformed-port",
+        "password-in-query",
+        "unparsable",
+        "unencoded",
+        "unencoded-malformed-port",
+        "unencoded-bad-ipv6",
+        "unencoded-other-scheme",
+        "keywords-malformed-port",
+        "keywords-unclosed-quote",
+    ],
 )
 async def test_a_url_that_cannot_connect_keeps_its_password_out_of_the_error(
     url: str, expected: type[BoursaDbError], logs: pytest.LogCaptureFixture
@@ -199,3 +231,53 @@ async def test_a_refused_row_does_not_echo_its_secret_values(
         assert token_hash not in said
         assert password_hash not in said
         assert "withheld" in said
+
+
+@pytest.mark.parametrize("spelling", ["unencoded-url", "keywords"])
+async def test_a_password_full_of_delimiters_logs_in_and_shows_nowhere(
+    password_server: EmbeddedPostgres, spelling: str, logs: pytest.LogCaptureFixture
+) -> None:
+    role = "tricky_app"
+    if spelling == "unencoded-url":
+        url = password_server.url.replace("//postgres@", f"//{role}:{TRICKY_PASSWORD}@", 1)
+    else:
+        quoted = TRICKY_PASSWORD.replace("\\", "\\\\").replace("'", "\\'")
+        url = f"host={password_server.socket_dir} user={role} password='{quoted}' dbname=postgres"
+    logged: list[str] = []
+
+    async with (
+        _login_role(password_server, role, TRICKY_PASSWORD),
+        create_persistence_context(url, min_size=1, max_size=1, check_schema=False) as context,
+    ):
+        async with context.pool.acquire() as connection:
+            connection.add_query_logger(lambda query: logged.append(repr(query)))
+            assert await connection.fetchval("SELECT current_user") == role
+        shown = [
+            repr(context),
+            repr(context.settings),
+            repr(attrs.asdict(context.settings)),
+            pickle.dumps(context.settings).decode("latin-1"),
+            *logged,
+        ]
+
+    assert logged
+    _assert_secret_absent(TRICKY_PASSWORD, *shown, logs.text)
+
+
+async def test_a_password_given_as_an_argument_reaches_asyncpg_only_as_a_function(
+    secret_url: str,
+) -> None:
+    url_without_password, _ = split_password(secret_url)
+    logged: list[str] = []
+
+    async with (
+        create_persistence_context(
+            url_without_password, min_size=1, max_size=1, check_schema=False, password=PASSWORD
+        ) as context,
+        context.pool.acquire() as connection,
+    ):
+        connection.add_query_logger(lambda query: logged.append(repr(query)))
+        assert await connection.fetchval("SELECT current_user") == SECRET_ROLE
+
+    assert logged
+    _assert_secret_absent(PASSWORD, *logged)
