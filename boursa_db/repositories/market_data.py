@@ -127,7 +127,7 @@ class MarketDataRepository(Repository):
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> contextlib.AbstractAsyncContextManager[AsyncIterator[list[MarketBar]]]:
         """The bars of :meth:`find_by_symbol_and_timerange`, oldest first, in lists of at most
-        ``batch_size`` (1 to 100,000) read through a server-side cursor, one list at a time::
+        ``batch_size`` (1 to 50,000) read through a server-side cursor, one list at a time::
 
             async with ctx.market_data.stream_range("AAPL", start, end) as batches:
                 async for bars in batches:
