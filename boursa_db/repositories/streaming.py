@@ -8,9 +8,9 @@ client holds one batch at a time however long the read. Leaving the block, at th
 and the connection goes back to the pool, so an abandoned loop never leaves a connection idle in
 a transaction. Inside a unit of work the portal lives until the unit of work ends.
 
-The context manager, rather than a bare async generator, is what makes that deterministic: a
-generator left by ``break`` is closed only when the garbage collector finds it, later and from
-another task.
+The context manager, rather than a bare async generator, is what makes that deterministic: an
+async generator left by ``break`` is closed only once it is collected, by a task the event loop
+starts later, and meanwhile its connection stays idle in a transaction.
 """
 
 from __future__ import annotations
