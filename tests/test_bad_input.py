@@ -19,7 +19,7 @@ import math
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Context, Decimal
 from typing import Any
 
 import asyncpg
@@ -747,7 +747,7 @@ def _has_surrogate(text: str) -> bool:
 
 @CASES_PER_PROPERTY
 @given(cash=st.decimals(allow_nan=True, allow_infinity=True))
-async def test_any_amount_of_cash_is_stored_to_four_places_or_never_lands(
+async def test_any_amount_of_cash_is_stored_exactly_or_never_lands(
     ctx: PersistenceContext, world: World, cash: Decimal
 ) -> None:
     before = await _row_counts(ctx)
@@ -757,20 +757,18 @@ async def test_any_amount_of_cash_is_stored_to_four_places_or_never_lands(
             await uow.rollback()
     except ValidationError:
         event("amount refused")
-        assert not cash.is_finite() or cash < 0 or _beyond_numeric_24_4(cash)
+        assert not cash.is_finite() or cash < 0 or not _fits_numeric_24_4(cash)
     else:
         event("amount stored")
-        assert portfolio.cash_balance == cash.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        assert portfolio.cash_balance == cash
     assert await _row_counts(ctx) == before
 
 
-def _beyond_numeric_24_4(amount: Decimal) -> bool:
-    """numeric(24, 4) holds up to 20 digits before the point, after rounding to 4 places."""
-    try:
-        rounded = amount.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        return True
-    return abs(rounded) >= Decimal(10) ** 20
+def _fits_numeric_24_4(amount: Decimal) -> bool:
+    """numeric(24, 4) holds, unrounded, up to 20 digits before the point and 4 after it."""
+    return abs(amount) < Decimal(10) ** 20 and amount == amount.quantize(
+        Decimal("0.0001"), context=Context(prec=100)
+    )
 
 
 async def test_nothing_was_left_behind_by_the_module(ctx: PersistenceContext, world: World) -> None:
