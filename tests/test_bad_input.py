@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Context, Decimal
 from typing import Any
 
 import asyncpg
@@ -51,6 +51,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 T0 = datetime(2026, 11, 2, 14, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
+PLUS_FIVE = timezone(timedelta(hours=5))
+MINUS_FIVE = timezone(timedelta(hours=-5))
 NAN = math.nan
 INF = math.inf
 TABLES = tuple(sorted(EXPECTED_TABLES))
@@ -556,6 +558,89 @@ CASES: dict[str, tuple[type[BoursaDbError], Attempt]] = {
     ),
 }
 
+# Every write method given something other than its domain object.
+WRITE_METHODS = {
+    "alerts.save": "Alert",
+    "fundamentals.save": "FundamentalData",
+    "indicators.save": "TechnicalIndicator",
+    "instruments.save": "Instrument",
+    "market_data.save": "MarketBar",
+    "notifications.add": "Notification",
+    "performance.save": "PortfolioPerformance",
+    "portfolios.save": "Portfolio",
+    "positions.save": "Position",
+    "refresh_tokens.save": "RefreshToken",
+    "signals.save": "Signal",
+    "system_config.set": "ConfigEntry",
+    "transactions.add": "Transaction",
+    "users.save": "User",
+}
+"""Every write method that takes one domain object, and the class it takes."""
+NOT_DOMAIN_OBJECTS = {"a-dict": {"email": "zed@example.com", "id": None}, "none": None}
+
+
+def _write(method: str, argument: object) -> Attempt:
+    repository, name = method.split(".")
+
+    async def attempt(ctx: PersistenceContext, world: World) -> object:
+        async with ctx.uow() as uow:
+            return await getattr(getattr(uow, repository), name)(argument)
+
+    return attempt
+
+
+# Values PostgreSQL would store changed (rounded, as infinity) or cannot encode: the domain
+# refuses them before any SQL, naming the field (case -> field, attempt).
+CHANGED_VALUES: dict[str, tuple[str, Attempt]] = {
+    "bar-time-datetime-max-sent-as-infinity": ("time", _bar(time=datetime.max.replace(tzinfo=UTC))),
+    "bar-time-datetime-min-sent-as-minus-infinity": (
+        "time",
+        _bar(time=datetime.min.replace(tzinfo=UTC)),
+    ),
+    "bar-time-before-year-1-in-utc": ("time", _bar(time=datetime(1, 1, 1, tzinfo=PLUS_FIVE))),
+    "bar-time-past-year-9999-in-utc": (
+        "time",
+        _bar(time=datetime(9999, 12, 31, 23, tzinfo=MINUS_FIVE)),
+    ),
+    "bar-source-newline": ("source", _bar(source="test\n")),
+    "portfolio-cash-five-places": ("cash_balance", _portfolio(cash_balance=Decimal("1.00005"))),
+    "portfolio-initial-cash-21-digits": (
+        "initial_cash",
+        _portfolio(initial_cash=Decimal(10) ** 20),
+    ),
+    "portfolio-name-lone-surrogate": ("name", _portfolio(name="Main \ud83d")),
+    "position-quantity-eleven-places": ("quantity", _position(quantity=Decimal("0.00000000001"))),
+    "position-average-price-nine-places": (
+        "average_price",
+        _position(average_price=Decimal("1.000000001")),
+    ),
+    "transaction-price-nine-places": ("price", _transaction(price=Decimal("300.000000001"))),
+    "transaction-fees-five-places": ("fees", _transaction(fees=Decimal("0.00001"))),
+    "transaction-fx-rate-eleven-places": (
+        "fx_rate",
+        _transaction(fx_rate=Decimal("1.00000000001")),
+    ),
+    "transaction-fx-rate-eleven-digits": ("fx_rate", _transaction(fx_rate=Decimal(10) ** 10)),
+    "transaction-executed-at-datetime-max": (
+        "executed_at",
+        _transaction(executed_at=datetime.max.replace(tzinfo=UTC)),
+    ),
+    "transaction-notes-nul": ("notes", _transaction(notes="a\x00b")),
+    "transaction-notes-lone-surrogate": ("notes", _transaction(notes="\udc80")),
+    "user-birth-date-max-sent-as-infinity": ("date_of_birth", _user(date_of_birth=date.max)),
+    "instrument-description-nul": ("description", _instrument(description="\x00")),
+    "indicator-time-datetime-min": ("time", _indicator(time=datetime.min.replace(tzinfo=UTC))),
+    "indicator-parameters-infinity": ("parameters", _indicator(parameters={"window": INF})),
+    "signal-metadata-an-object": ("metadata", _signal(metadata={"at": object()})),
+    "signal-metadata-nan": ("metadata", _signal(metadata={"score": NAN})),
+    "signal-metadata-int-key": ("metadata", _signal(metadata={1: "one"})),
+    "signal-expiry-datetime-max": (
+        "expires_at",
+        _signal(expires_at=datetime.max.replace(tzinfo=UTC)),
+    ),
+    "signal-rationale-lone-surrogate": ("rationale", _signal(rationale="\ud800")),
+}
+
 
 async def _find_user(ctx: PersistenceContext, user_id: Any) -> object:
     async with ctx.uow() as uow:
@@ -584,6 +669,35 @@ async def test_an_invalid_input_is_refused_with_a_typed_error_and_writes_nothing
     assert isinstance(raised.value, expected), repr(raised.value)
     assert await _row_counts(ctx) == before
     assert ctx.pool.get_idle_size() == ctx.pool.get_size()
+
+
+@pytest.mark.parametrize("case", sorted(CHANGED_VALUES))
+async def test_a_value_the_database_would_change_is_refused_naming_the_field(
+    ctx: PersistenceContext, world: World, case: str
+) -> None:
+    field, attempt = CHANGED_VALUES[case]
+    before = await _row_counts(ctx)
+
+    with pytest.raises(ValidationError) as raised:
+        await attempt(ctx, world)
+
+    assert raised.value.field == field, repr(raised.value)
+    assert await _row_counts(ctx) == before
+
+
+@pytest.mark.parametrize("argument", NOT_DOMAIN_OBJECTS.values(), ids=NOT_DOMAIN_OBJECTS.keys())
+@pytest.mark.parametrize("method", WRITE_METHODS)
+async def test_a_write_method_given_no_domain_object_names_the_type_it_expects(
+    ctx: PersistenceContext, world: World, method: str, argument: object
+) -> None:
+    before = await _row_counts(ctx)
+
+    with pytest.raises(ValidationError) as raised:
+        await _write(method, argument)(ctx, world)
+
+    assert raised.value.field is not None, repr(raised.value)
+    assert f"expected a {WRITE_METHODS[method]}" in str(raised.value)
+    assert await _row_counts(ctx) == before
 
 
 # --- decisions: empty batches, mixed intervals, SQL in free text ------------------------------
@@ -747,7 +861,7 @@ def _has_surrogate(text: str) -> bool:
 
 @CASES_PER_PROPERTY
 @given(cash=st.decimals(allow_nan=True, allow_infinity=True))
-async def test_any_amount_of_cash_is_stored_to_four_places_or_never_lands(
+async def test_any_amount_of_cash_is_stored_exactly_or_never_lands(
     ctx: PersistenceContext, world: World, cash: Decimal
 ) -> None:
     before = await _row_counts(ctx)
@@ -757,20 +871,18 @@ async def test_any_amount_of_cash_is_stored_to_four_places_or_never_lands(
             await uow.rollback()
     except ValidationError:
         event("amount refused")
-        assert not cash.is_finite() or cash < 0 or _beyond_numeric_24_4(cash)
+        assert not cash.is_finite() or cash < 0 or not _fits_numeric_24_4(cash)
     else:
         event("amount stored")
-        assert portfolio.cash_balance == cash.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        assert portfolio.cash_balance == cash
     assert await _row_counts(ctx) == before
 
 
-def _beyond_numeric_24_4(amount: Decimal) -> bool:
-    """numeric(24, 4) holds up to 20 digits before the point, after rounding to 4 places."""
-    try:
-        rounded = amount.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        return True
-    return abs(rounded) >= Decimal(10) ** 20
+def _fits_numeric_24_4(amount: Decimal) -> bool:
+    """numeric(24, 4) holds, unrounded, up to 20 digits before the point and 4 after it."""
+    return abs(amount) < Decimal(10) ** 20 and amount == amount.quantize(
+        Decimal("0.0001"), context=Context(prec=100)
+    )
 
 
 async def test_nothing_was_left_behind_by_the_module(ctx: PersistenceContext, world: World) -> None:

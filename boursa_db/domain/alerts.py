@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -10,9 +9,11 @@ from typing import Any
 
 import attrs
 
+from boursa_db.domain.storable import PRICE
 from boursa_db.domain.values import (
     Vocabulary,
     aware_datetime,
+    json_object,
     money,
     optional,
     symbol,
@@ -126,7 +127,9 @@ class Alert:
     title: str = attrs.field(validator=text_length(1, 200))
     portfolio_id: uuid.UUID | None = attrs.field(default=None, validator=_portfolio_for_type)
     symbol: str | None = attrs.field(default=None, validator=_symbol_for_type)
-    threshold_value: Decimal | None = attrs.field(default=None, validator=optional(money))
+    threshold_value: Decimal | None = attrs.field(
+        default=None, validator=optional(money), metadata=PRICE
+    )
     message: str | None = attrs.field(default=None, validator=optional(text_length(0, 2000)))
     notification_channels: list[NotificationChannel] = attrs.field(
         factory=_in_app_only,
@@ -142,15 +145,6 @@ class Alert:
     id: uuid.UUID | None = None
     created_at: datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
     updated_at: datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
-
-
-def _json_object(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, dict):
-        raise _fail(attribute, f"expected a dict (a JSON object), got {type(value).__name__}")
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError) as error:
-        raise _fail(attribute, f"not JSON-serialisable: {error}") from None
 
 
 def _read_time_matches_flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -174,7 +168,7 @@ class Notification:
     notification_type: NotificationType = attrs.field(converter=NotificationType)
     title: str = attrs.field(validator=text_length(1, 200))
     message: str = attrs.field(validator=text_length(1, 5000))
-    data: dict[str, Any] = attrs.field(factory=dict, validator=_json_object)
+    data: dict[str, Any] = attrs.field(factory=dict, validator=json_object)
     channels: list[NotificationChannel] = attrs.field(
         factory=_in_app_only,
         converter=attrs.Converter(_to_channels, takes_field=True),  # type: ignore[misc]

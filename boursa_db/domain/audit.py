@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from boursa_db.domain.values import Vocabulary, aware_datetime, optional, text_length
+from boursa_db.domain.values import Vocabulary, aware_datetime, optional, text, text_length
 from boursa_db.errors import ValidationError
 
 __all__ = ["AuditAction", "AuditEntry"]
@@ -55,8 +55,8 @@ class AuditEntry:
     action: AuditAction = attrs.field(converter=AuditAction)
     old_values: dict[str, Any] | None = attrs.field(validator=optional(_json_object))
     new_values: dict[str, Any] | None = attrs.field(validator=optional(_json_object))
-    db_user: str
-    app_user: str | None
+    db_user: str = attrs.field(validator=text)
+    app_user: str | None = attrs.field(validator=optional(text))
     changed_at: datetime = attrs.field(validator=aware_datetime)
 
     def __attrs_post_init__(self) -> None:

@@ -9,15 +9,18 @@ from typing import Any
 
 import attrs
 
+from boursa_db.domain.storable import RATIO, REPORTED_AMOUNT
 from boursa_db.domain.values import (
     Vocabulary,
     aware_datetime,
+    calendar_day,
     currency_code,
     matches,
     money,
     non_negative_money,
     optional,
     symbol,
+    text,
     text_length,
 )
 from boursa_db.errors import ValidationError
@@ -59,19 +62,6 @@ class PeriodType(Vocabulary):
     ANNUAL = "annual"
 
 
-def _text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str):
-        message = f"{attribute.name}: expected text, got {type(value).__name__}"
-        raise ValidationError(message, field=attribute.name)
-
-
-def _calendar_date(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    # A datetime is a date too, but its time and zone would be silently dropped.
-    if not isinstance(value, date) or isinstance(value, datetime):
-        message = f"{attribute.name}: expected a date, got {type(value).__name__}"
-        raise ValidationError(message, field=attribute.name)
-
-
 def _share_count(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         message = f"{attribute.name}: expected a non-negative whole number, got {value!r}"
@@ -87,6 +77,7 @@ def _float_within_outstanding(instance: Any, attribute: attrs.Attribute[Any], va
 
 
 _decimal = optional(money)
+_non_negative_decimal = optional(non_negative_money)
 
 
 @attrs.define(kw_only=True)
@@ -112,7 +103,7 @@ class Instrument:
     isin: str | None = attrs.field(
         default=None, validator=optional(matches(ISIN_PATTERN, "an ISIN (e.g. US0378331005)"))
     )
-    description: str | None = attrs.field(default=None, validator=optional(_text))
+    description: str | None = attrs.field(default=None, validator=optional(text))
     is_active: bool = True
     id: uuid.UUID | None = None
     created_at: datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
@@ -127,36 +118,44 @@ class FundamentalData:
     """
 
     instrument_id: uuid.UUID
-    period_end: date = attrs.field(validator=_calendar_date)
+    period_end: date = attrs.field(validator=calendar_day)
     period_type: PeriodType = attrs.field(converter=PeriodType)
     currency: str = attrs.field(default="USD", validator=currency_code)
-    market_cap: Decimal | None = attrs.field(default=None, validator=optional(non_negative_money))
-    enterprise_value: Decimal | None = attrs.field(default=None, validator=_decimal)
-    revenue: Decimal | None = attrs.field(default=None, validator=_decimal)
-    net_income: Decimal | None = attrs.field(default=None, validator=_decimal)
+    market_cap: Decimal | None = attrs.field(
+        default=None, validator=_non_negative_decimal, metadata=REPORTED_AMOUNT
+    )
+    enterprise_value: Decimal | None = attrs.field(
+        default=None, validator=_decimal, metadata=REPORTED_AMOUNT
+    )
+    revenue: Decimal | None = attrs.field(
+        default=None, validator=_decimal, metadata=REPORTED_AMOUNT
+    )
+    net_income: Decimal | None = attrs.field(
+        default=None, validator=_decimal, metadata=REPORTED_AMOUNT
+    )
     shares_outstanding: int | None = attrs.field(default=None, validator=optional(_share_count))
     float_shares: int | None = attrs.field(
         default=None, validator=optional(_float_within_outstanding)
     )
-    pe_ratio: Decimal | None = attrs.field(default=None, validator=_decimal)
-    forward_pe: Decimal | None = attrs.field(default=None, validator=_decimal)
-    peg_ratio: Decimal | None = attrs.field(default=None, validator=_decimal)
-    price_to_book: Decimal | None = attrs.field(default=None, validator=_decimal)
-    price_to_sales: Decimal | None = attrs.field(default=None, validator=_decimal)
-    ev_to_revenue: Decimal | None = attrs.field(default=None, validator=_decimal)
-    ev_to_ebitda: Decimal | None = attrs.field(default=None, validator=_decimal)
-    profit_margin: Decimal | None = attrs.field(default=None, validator=_decimal)
-    operating_margin: Decimal | None = attrs.field(default=None, validator=_decimal)
-    return_on_assets: Decimal | None = attrs.field(default=None, validator=_decimal)
-    return_on_equity: Decimal | None = attrs.field(default=None, validator=_decimal)
-    revenue_growth: Decimal | None = attrs.field(default=None, validator=_decimal)
-    earnings_growth: Decimal | None = attrs.field(default=None, validator=_decimal)
-    debt_to_equity: Decimal | None = attrs.field(default=None, validator=_decimal)
-    current_ratio: Decimal | None = attrs.field(default=None, validator=_decimal)
-    quick_ratio: Decimal | None = attrs.field(default=None, validator=_decimal)
-    dividend_yield: Decimal | None = attrs.field(default=None, validator=_decimal)
-    payout_ratio: Decimal | None = attrs.field(default=None, validator=_decimal)
-    beta: Decimal | None = attrs.field(default=None, validator=_decimal)
+    pe_ratio: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    forward_pe: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    peg_ratio: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    price_to_book: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    price_to_sales: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    ev_to_revenue: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    ev_to_ebitda: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    profit_margin: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    operating_margin: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    return_on_assets: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    return_on_equity: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    revenue_growth: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    earnings_growth: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    debt_to_equity: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    current_ratio: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    quick_ratio: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    dividend_yield: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    payout_ratio: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
+    beta: Decimal | None = attrs.field(default=None, validator=_decimal, metadata=RATIO)
     id: uuid.UUID | None = None
     created_at: datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
     updated_at: datetime | None = attrs.field(default=None, validator=optional(aware_datetime))

@@ -18,18 +18,21 @@ from typing import Any, TypeVar
 import attrs
 
 from boursa_db.domain.intervals import Interval
+from boursa_db.domain.storable import MONEY, moment_problem
 from boursa_db.domain.values import (
     SYMBOL_PATTERN,
     Vocabulary,
     aware_datetime,
     bounded_float,
     finite_float,
+    json_object,
     matches,
     non_negative_money,
     optional,
     positive_float,
     symbol,
     text_length,
+    text_list,
 )
 from boursa_db.errors import ValidationError
 
@@ -105,16 +108,6 @@ def _non_negative_float(instance: Any, attribute: attrs.Attribute[Any], value: A
 def _uuid(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, uuid.UUID):
         raise _fail(attribute, f"expected a UUID, got {type(value).__name__}")
-
-
-def _json_object(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
-        raise _fail(attribute, "expected a dict with str keys (a JSON object)")
-
-
-def _text_list(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _fail(attribute, "expected a list of str")
 
 
 _unit_score = bounded_float(0.0, 1.0)
@@ -198,7 +191,7 @@ class TechnicalIndicator:
     value: float = attrs.field(validator=finite_float)
     value_secondary: float | None = attrs.field(default=None, validator=optional(finite_float))
     value_tertiary: float | None = attrs.field(default=None, validator=optional(finite_float))
-    parameters: dict[str, Any] = attrs.field(factory=dict, validator=_json_object)
+    parameters: dict[str, Any] = attrs.field(factory=dict, validator=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,8 +215,8 @@ class Signal:
     rationale: str | None = attrs.field(
         default=None, validator=optional(text_length(0, RATIONALE_MAX_LENGTH))
     )
-    indicators_used: list[str] = attrs.field(factory=list, validator=_text_list)
-    metadata: dict[str, Any] = attrs.field(factory=dict, validator=_json_object)
+    indicators_used: list[str] = attrs.field(factory=list, validator=text_list)
+    metadata: dict[str, Any] = attrs.field(factory=dict, validator=json_object)
     expires_at: datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
 
     def __attrs_post_init__(self) -> None:
@@ -241,9 +234,9 @@ class PortfolioPerformance:
 
     time: datetime = attrs.field(validator=aware_datetime)
     portfolio_id: uuid.UUID = attrs.field(validator=_uuid)
-    total_value: Decimal = attrs.field(validator=non_negative_money)
-    cash_value: Decimal = attrs.field(validator=non_negative_money)
-    invested_value: Decimal = attrs.field(validator=non_negative_money)
+    total_value: Decimal = attrs.field(validator=non_negative_money, metadata=MONEY)
+    cash_value: Decimal = attrs.field(validator=non_negative_money, metadata=MONEY)
+    invested_value: Decimal = attrs.field(validator=non_negative_money, metadata=MONEY)
     daily_return: float | None = attrs.field(default=None, validator=optional(finite_float))
     total_return: float | None = attrs.field(default=None, validator=optional(finite_float))
     volatility_30d: float | None = attrs.field(
@@ -294,7 +287,7 @@ class Gap:
 
 def require_symbol(value: object, name: str = "symbol") -> str:
     """``value`` if it is a ticker symbol, else :class:`ValidationError` naming ``name``."""
-    if not isinstance(value, str) or not SYMBOL_PATTERN.match(value):
+    if not isinstance(value, str) or not SYMBOL_PATTERN.fullmatch(value):
         raise ValidationError(
             f"{name}: {value!r} is not a ticker symbol (e.g. AAPL, BRK-B, MC.PA)", field=name
         )
@@ -309,14 +302,10 @@ def require_symbols(values: Sequence[str], name: str = "symbols") -> list[str]:
 
 
 def require_aware(value: object, name: str) -> datetime:
-    """``value`` if it is a timezone-aware datetime (naive ones are ambiguous)."""
-    if not isinstance(value, datetime):
-        raise ValidationError(
-            f"{name}: expected a datetime, got {type(value).__name__}", field=name
-        )
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise ValidationError(f"{name}: naive datetime: give a time zone (UTC)", field=name)
-    return value
+    """``value`` if it is an aware datetime (naive ones are ambiguous) in the stored range."""
+    if isinstance(value, datetime) and moment_problem(value) is None:
+        return value
+    raise ValidationError(f"{name}: {moment_problem(value)}", field=name)
 
 
 def require_time_range(start: object, end: object) -> tuple[datetime, datetime]:
@@ -342,14 +331,14 @@ def require_signal_type(value: SignalType | str, name: str = "signal_type") -> S
 
 def require_indicator_name(value: object, name: str = "indicator_name") -> str:
     """``value`` if it is an indicator name such as ``rsi_14``."""
-    if not isinstance(value, str) or not re.match(INDICATOR_NAME_PATTERN, value):
+    if not isinstance(value, str) or not re.fullmatch(INDICATOR_NAME_PATTERN, value):
         raise ValidationError(f"{name}: {value!r} is not an indicator name", field=name)
     return value
 
 
 def require_strategy(value: object) -> str:
     """``value`` if it is a strategy name such as ``momentum``."""
-    if not isinstance(value, str) or not re.match(STRATEGY_PATTERN, value):
+    if not isinstance(value, str) or not re.fullmatch(STRATEGY_PATTERN, value):
         raise ValidationError(f"strategy: {value!r} is not a strategy name", field="strategy")
     return value
 

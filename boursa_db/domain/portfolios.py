@@ -14,12 +14,14 @@ from typing import Any
 
 import attrs
 
+from boursa_db.domain.storable import FX_RATE, MONEY, PRICE, QUANTITY
 from boursa_db.domain.values import (
     Vocabulary,
     aware_datetime,
     currency_code,
     non_negative_money,
     optional,
+    positive_money,
     symbol,
     text_length,
 )
@@ -61,12 +63,6 @@ def _fail(attribute: attrs.Attribute[Any], message: str) -> ValidationError:
     return ValidationError(f"{attribute.name}: {message}", field=attribute.name)
 
 
-def _positive_money(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    non_negative_money(instance, attribute, value)
-    if value == 0:
-        raise _fail(attribute, "must be positive, got 0")
-
-
 def _version(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _fail(attribute, f"expected a whole number >= 1, got {value!r}")
@@ -81,8 +77,8 @@ class Position:
     """
 
     symbol: str = attrs.field(validator=symbol)
-    quantity: Decimal = attrs.field(validator=_positive_money)
-    average_price: Decimal = attrs.field(validator=non_negative_money)
+    quantity: Decimal = attrs.field(validator=positive_money, metadata=QUANTITY)
+    average_price: Decimal = attrs.field(validator=non_negative_money, metadata=PRICE)
     currency: str = attrs.field(default="USD", validator=currency_code)
     opened_at: datetime | None = attrs.field(default=None, validator=optional(aware_datetime))
     portfolio_id: uuid.UUID | None = None
@@ -115,8 +111,12 @@ class Portfolio:
     name: str = attrs.field(validator=text_length(1, 100))
     description: str | None = attrs.field(default=None, validator=optional(text_length(0, 2000)))
     base_currency: str = attrs.field(default="USD", validator=currency_code)
-    initial_cash: Decimal = attrs.field(default=Decimal(0), validator=non_negative_money)
-    cash_balance: Decimal = attrs.field(default=Decimal(0), validator=non_negative_money)
+    initial_cash: Decimal = attrs.field(
+        default=Decimal(0), validator=non_negative_money, metadata=MONEY
+    )
+    cash_balance: Decimal = attrs.field(
+        default=Decimal(0), validator=non_negative_money, metadata=MONEY
+    )
     is_default: bool = False
     is_active: bool = True
     positions: list[Position] = attrs.field(factory=list, validator=_positions)
@@ -169,19 +169,19 @@ class Transaction:
 
     portfolio_id: uuid.UUID
     transaction_type: TransactionType = attrs.field(converter=TransactionType)
-    amount: Decimal = attrs.field(validator=non_negative_money)
+    amount: Decimal = attrs.field(validator=non_negative_money, metadata=MONEY)
     executed_at: datetime = attrs.field(validator=aware_datetime)
     symbol: str | None = attrs.field(default=None, validator=_symbol_for_type)
     quantity: Decimal | None = attrs.field(
-        default=None, validator=_required_for_trades(_positive_money)
+        default=None, validator=_required_for_trades(positive_money), metadata=QUANTITY
     )
     price: Decimal | None = attrs.field(
-        default=None, validator=_required_for_trades(non_negative_money)
+        default=None, validator=_required_for_trades(non_negative_money), metadata=PRICE
     )
-    fees: Decimal = attrs.field(default=Decimal(0), validator=non_negative_money)
-    taxes: Decimal = attrs.field(default=Decimal(0), validator=non_negative_money)
+    fees: Decimal = attrs.field(default=Decimal(0), validator=non_negative_money, metadata=MONEY)
+    taxes: Decimal = attrs.field(default=Decimal(0), validator=non_negative_money, metadata=MONEY)
     currency: str = attrs.field(default="USD", validator=currency_code)
-    fx_rate: Decimal = attrs.field(default=Decimal(1), validator=_positive_money)
+    fx_rate: Decimal = attrs.field(default=Decimal(1), validator=positive_money, metadata=FX_RATE)
     external_id: str | None = attrs.field(default=None, validator=optional(text_length(1, 100)))
     """The broker's id of the transaction: unique, so an import can be replayed safely."""
     notes: str | None = attrs.field(default=None, validator=optional(text_length(0, 2000)))

@@ -18,6 +18,7 @@ import attrs
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.values import (
     aware_datetime,
+    calendar_day,
     finite_float,
     non_negative_money,
     optional,
@@ -27,13 +28,6 @@ from boursa_db.domain.values import (
 from boursa_db.errors import ValidationError
 
 __all__ = ["DailySummary", "HourlyBar", "HourlyPortfolioPerformance"]
-
-
-def _calendar_date(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    # datetime is a subclass of date; a day bucket is a calendar date, not a point in time.
-    if not isinstance(value, date) or isinstance(value, datetime):
-        message = f"{attribute.name}: expected a date, got {type(value).__name__}"
-        raise ValidationError(message, field=attribute.name)
 
 
 def _count(minimum: int) -> Any:
@@ -59,7 +53,7 @@ class DailySummary:
     sums the bars' volumes and ``bar_count`` counts them.
     """
 
-    day: date = attrs.field(validator=_calendar_date)
+    day: date = attrs.field(validator=calendar_day)
     symbol: str = attrs.field(validator=symbol)
     interval_type: Interval = attrs.field(converter=Interval)
     open: float = attrs.field(validator=positive_float)

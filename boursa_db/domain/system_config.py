@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 from typing import Any
 
 import attrs
 
-from boursa_db.domain.values import aware_datetime, matches, optional
+from boursa_db.domain.values import aware_datetime, json_value, matches, optional, text
 from boursa_db.errors import ValidationError
 
 __all__ = ["ConfigEntry"]
-
-
-def _json_value(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    # jsonb has no NaN or Infinity, and only str keys: reject what the column would refuse.
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        message = f"{attribute.name}: not representable as JSON: {error}"
-        raise ValidationError(message, field=attribute.name) from None
 
 
 def _instance_of(kind: type[Any], description: str) -> Any:
@@ -49,10 +39,8 @@ class ConfigEntry:
             r"^[a-z][a-z0-9_.]{0,99}\Z", "a setting key (lower-case letters, digits, '_', '.')"
         )
     )
-    value: Any = attrs.field(validator=_json_value)
-    description: str | None = attrs.field(
-        default=None, validator=optional(_instance_of(str, "text"))
-    )
+    value: Any = attrs.field(validator=json_value)
+    description: str | None = attrs.field(default=None, validator=optional(text))
     is_secret: bool = attrs.field(default=False, validator=_instance_of(bool, "a bool"))
     updated_by: uuid.UUID | None = attrs.field(
         default=None, validator=optional(_instance_of(uuid.UUID, "a UUID"))

@@ -2,8 +2,8 @@
 
 Field names equal the columns of ``users`` and ``refresh_tokens``; every rule mirrors a CHECK of
 the migration, so a bad value fails here, naming the field, before it reaches SQL. Patterns end
-in ``\\Z`` rather than ``$`` because Python's ``$`` also matches before a trailing newline,
-which PostgreSQL's does not.
+in ``\\Z`` rather than ``$`` and are matched whole, because Python's ``$`` also matches before a
+trailing newline, which PostgreSQL's does not.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import attrs
 from boursa_db.domain.values import (
     Vocabulary,
     aware_datetime,
+    calendar_day,
     currency_code,
     matches,
     optional,
@@ -66,11 +67,7 @@ class InvestmentExperience(Vocabulary):
 
 def _instance_of(kind: type[Any], description: str) -> Any:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        # bool is an int, and datetime a date: neither may pass for the other.
-        wrong_subtype = (kind is not bool and isinstance(value, bool)) or (
-            kind is date and isinstance(value, datetime)
-        )
-        if not isinstance(value, kind) or wrong_subtype:
+        if not isinstance(value, kind):
             message = f"{attribute.name}: expected {description}, got {type(value).__name__}"
             raise ValidationError(message, field=attribute.name)
 
@@ -126,9 +123,7 @@ class User:
         default=None,
         validator=optional(matches(r"^\+?[0-9 ().-]{4,20}\Z", "a phone number")),
     )
-    date_of_birth: date | None = attrs.field(
-        default=None, validator=optional(_instance_of(date, "a date"))
-    )
+    date_of_birth: date | None = attrs.field(default=None, validator=optional(calendar_day))
     country: str | None = attrs.field(
         default=None,
         validator=optional(matches(r"^[A-Z]{2}\Z", "a country code (two upper-case letters)")),

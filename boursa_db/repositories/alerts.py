@@ -6,11 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-import attrs
-
 from boursa_db.domain.alerts import Alert
 from boursa_db.errors import NotFound
-from boursa_db.repositories.arguments import check_aware, check_flag, check_id, check_symbol
+from boursa_db.repositories.arguments import (
+    check_aware,
+    check_flag,
+    check_id,
+    check_instance,
+    check_symbol,
+)
 from boursa_db.repositories.base import Repository
 
 __all__ = ["AlertRepository"]
@@ -24,8 +28,7 @@ class AlertRepository(Repository):
 
         Updating an alert that does not exist raises :class:`~boursa_db.errors.NotFound`.
         """
-        # Fields may have been reassigned one by one; the rules between them hold only together.
-        attrs.validate(alert)
+        check_instance("alert", alert, Alert)
         columns = _alert_columns(alert)
         async with self._session.connection() as connection:
             if alert.id is None:

@@ -1,8 +1,10 @@
 """Checks of repository arguments, run before any SQL so that bad input writes nothing.
 
-Domain objects validate themselves; these guard the other arguments of repository methods (ids,
-time bounds, page sizes, filters) and raise :class:`~boursa_db.errors.ValidationError` naming
-the argument.
+Domain objects validate themselves; :func:`check_instance` makes sure a write method was given
+one (not a dict, not None). The other checks guard the remaining arguments of repository
+methods (ids, time bounds, page sizes, filters). All raise
+:class:`~boursa_db.errors.ValidationError` naming the argument, and apply the rules of
+:mod:`boursa_db.domain.storable`: what PostgreSQL would store changed is refused.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import attrs
+
+from boursa_db.domain.storable import day_problem, moment_problem, text_problem
 from boursa_db.domain.values import SYMBOL_PATTERN
 from boursa_db.errors import ValidationError
 
@@ -21,6 +26,7 @@ __all__ = [
     "check_date",
     "check_flag",
     "check_id",
+    "check_instance",
     "check_limit",
     "check_page",
     "check_range",
@@ -31,12 +37,26 @@ __all__ = [
 
 MAX_PAGE_SIZE = 1000
 
+Entity = TypeVar("Entity", bound=attrs.AttrsInstance)
 Moment = TypeVar("Moment", date, datetime)
 Word = TypeVar("Word", bound=enum.Enum)
 
 
 def _invalid(name: str, message: str) -> ValidationError:
     return ValidationError(f"{name}: {message}", field=name)
+
+
+def check_instance(name: str, value: Any, kind: type[Entity]) -> Entity:
+    """``value`` if it is a valid ``kind`` (a domain class), else :class:`ValidationError`.
+
+    A write method given a dict or None is refused here, naming the argument, instead of
+    failing later with an AttributeError. The object's validators run again: a list or dict
+    inside it may have been changed in place since it was built.
+    """
+    if not isinstance(value, kind):
+        raise _invalid(name, f"expected a {kind.__name__}, got {type(value).__name__}")
+    attrs.validate(value)
+    return value
 
 
 def check_id(name: str, value: uuid.UUID) -> None:
@@ -47,14 +67,16 @@ def check_id(name: str, value: uuid.UUID) -> None:
 
 def check_symbol(name: str, value: str) -> None:
     """Reject what no symbol column could hold."""
-    if not isinstance(value, str) or not SYMBOL_PATTERN.match(value):
+    if not isinstance(value, str) or not SYMBOL_PATTERN.fullmatch(value):
         raise _invalid(name, f"{value!r} is not a ticker symbol (e.g. AAPL, BRK-B, MC.PA)")
 
 
 def check_text(name: str, value: str) -> None:
-    """Reject anything but a non-empty str."""
+    """Reject anything but a non-empty str that PostgreSQL text can hold."""
     if not isinstance(value, str) or not value:
         raise _invalid(name, f"expected non-empty text, got {value!r}")
+    if (problem := text_problem(value)) is not None:
+        raise _invalid(name, problem)
 
 
 def check_flag(name: str, value: bool) -> bool:
@@ -65,17 +87,15 @@ def check_flag(name: str, value: bool) -> bool:
 
 
 def check_aware(name: str, value: datetime) -> None:
-    """Reject anything but a timezone-aware datetime."""
-    if not isinstance(value, datetime):
-        raise _invalid(name, f"expected a datetime, got {type(value).__name__}")
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise _invalid(name, "naive datetime: give a time zone (UTC)")
+    """Reject anything but a timezone-aware datetime that PostgreSQL stores as given."""
+    if (problem := moment_problem(value)) is not None:
+        raise _invalid(name, problem)
 
 
 def check_date(name: str, value: date) -> None:
     """Reject anything but a calendar date (a datetime would lose its time silently)."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise _invalid(name, f"expected a date, got {type(value).__name__}")
+    if (problem := day_problem(value)) is not None:
+        raise _invalid(name, problem)
 
 
 def check_range(start: Moment | None, end: Moment | None) -> None:

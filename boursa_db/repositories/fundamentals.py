@@ -9,7 +9,13 @@ from typing import Any
 import attrs
 
 from boursa_db.domain.instruments import FundamentalData, PeriodType
-from boursa_db.repositories.arguments import check_date, check_id, check_range, check_word
+from boursa_db.repositories.arguments import (
+    check_date,
+    check_id,
+    check_instance,
+    check_range,
+    check_word,
+)
 from boursa_db.repositories.base import Repository
 
 __all__ = ["FundamentalsRepository"]
@@ -33,8 +39,7 @@ class FundamentalsRepository(Repository):
         The stored row keeps the id it had; ``fundamentals.id`` is not used to find it. An
         unknown instrument raises :class:`~boursa_db.errors.MissingReference`.
         """
-        # Fields may have been reassigned one by one: the float must still fit the shares.
-        attrs.validate(fundamentals)
+        check_instance("fundamentals", fundamentals, FundamentalData)
         figures = {name: getattr(fundamentals, name) for name in _FIGURES}
         async with self._session.connection() as connection:
             record = await self._queries.fundamentals_upsert(

@@ -16,6 +16,7 @@ from boursa_db.domain.market import (
 )
 from boursa_db.errors import ValidationError
 from boursa_db.queries import QueryLibrary
+from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.base import Repository, Session
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
 
@@ -41,8 +42,7 @@ class IndicatorRepository(Repository):
 
     async def save(self, indicator: TechnicalIndicator) -> TechnicalIndicator:
         """Insert the value, or replace the stored one of the same symbol, interval, name, time."""
-        if not isinstance(indicator, TechnicalIndicator):
-            raise ValidationError(f"expected a TechnicalIndicator, got {type(indicator).__name__}")
+        check_instance("indicator", indicator, TechnicalIndicator)
         async with self._session.connection() as connection:
             record = await self._queries.indicator_save(
                 connection, **_indicator_arguments(indicator)

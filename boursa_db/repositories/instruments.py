@@ -11,6 +11,7 @@ from boursa_db.errors import NotFound
 from boursa_db.repositories.arguments import (
     check_flag,
     check_id,
+    check_instance,
     check_limit,
     check_page,
     check_symbol,
@@ -52,6 +53,7 @@ class InstrumentRepository(Repository):
         A symbol another instrument has raises :class:`~boursa_db.errors.Duplicate`; updating
         an instrument that does not exist raises :class:`~boursa_db.errors.NotFound`.
         """
+        check_instance("instrument", instrument, Instrument)
         columns = _instrument_columns(instrument)
         async with self._session.connection() as connection:
             if instrument.id is None:

@@ -28,6 +28,7 @@ from boursa_db.domain.market import (
 )
 from boursa_db.errors import ValidationError
 from boursa_db.queries import QueryLibrary
+from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.bar_rows import bars_from_records, columns_from_records
 from boursa_db.repositories.base import Repository, Session
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
@@ -246,8 +247,7 @@ class MarketDataRepository(Repository):
 
     async def save(self, bar: MarketBar) -> MarketBar:
         """Insert the bar, or replace the stored bar of the same symbol, interval and time."""
-        if not isinstance(bar, MarketBar):
-            raise ValidationError(f"expected a MarketBar, got {type(bar).__name__}")
+        check_instance("bar", bar, MarketBar)
         async with self._session.connection() as connection:
             record = await self._queries.market_data_save(connection, **_bar_arguments(bar))
         return _bar_from_record(record)

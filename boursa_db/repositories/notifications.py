@@ -6,10 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-import attrs
-
 from boursa_db.domain.alerts import Notification
-from boursa_db.repositories.arguments import check_aware, check_flag, check_id, check_page
+from boursa_db.repositories.arguments import (
+    check_aware,
+    check_flag,
+    check_id,
+    check_instance,
+    check_page,
+)
 from boursa_db.repositories.base import Repository
 
 __all__ = ["NotificationRepository"]
@@ -24,8 +28,7 @@ class NotificationRepository(Repository):
         An ``alert_id`` or ``user_id`` that does not exist raises
         :class:`~boursa_db.errors.MissingReference`.
         """
-        # Fields may have been reassigned one by one; is_read and read_at must still agree.
-        attrs.validate(notification)
+        check_instance("notification", notification, Notification)
         async with self._session.connection() as connection:
             record = await self._queries.notification_insert(
                 connection,

@@ -10,6 +10,7 @@ from typing import Any
 from boursa_db.domain.market import PortfolioPerformance, require_time_range
 from boursa_db.errors import ValidationError
 from boursa_db.queries import QueryLibrary
+from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.base import Repository, Session
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
 
@@ -38,8 +39,7 @@ class PerformanceRepository(Repository):
 
         An unknown portfolio raises :class:`~boursa_db.errors.MissingReference`.
         """
-        if not isinstance(snapshot, PortfolioPerformance):
-            raise ValidationError(f"expected a PortfolioPerformance, got {type(snapshot).__name__}")
+        check_instance("snapshot", snapshot, PortfolioPerformance)
         async with self._session.connection() as connection:
             record = await self._queries.performance_save(
                 connection, **_snapshot_arguments(snapshot)

@@ -12,13 +12,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
-
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.portfolios import Portfolio, PortfolioValuation, Position, PositionValuation
 from boursa_db.errors import ConcurrencyConflict, DatabaseError, NotFound
 from boursa_db.repositories.arguments import (
     check_id,
+    check_instance,
     check_text,
     check_word,
 )
@@ -96,8 +95,7 @@ class PortfolioRepository(Repository):
         :class:`~boursa_db.errors.NotFound`. Returns the stored portfolio: new id, version,
         timestamps.
         """
-        # The positions list may have been changed in place since the portfolio was built.
-        attrs.validate(portfolio)
+        check_instance("portfolio", portfolio, Portfolio)
         columns = _portfolio_columns(portfolio)
         async with self._session.connection() as connection:
             if portfolio.id is None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from boursa_db.domain.portfolios import Position
 from boursa_db.errors import ValidationError
-from boursa_db.repositories.arguments import check_id, check_symbol
+from boursa_db.repositories.arguments import check_id, check_instance, check_symbol
 from boursa_db.repositories.base import Repository
 
 __all__ = ["PositionRepository"]
@@ -46,6 +46,7 @@ class PositionRepository(Repository):
         ``position.portfolio_id`` is required; an unknown portfolio raises
         :class:`~boursa_db.errors.MissingReference`. The portfolio's version goes up by one.
         """
+        check_instance("position", position, Position)
         if position.portfolio_id is None:
             message = "portfolio_id: a position is saved into a portfolio; set portfolio_id"
             raise ValidationError(message, field="portfolio_id")

@@ -13,7 +13,7 @@ from typing import Any
 
 from boursa_db.domain.users import RefreshToken
 from boursa_db.errors import NotFound, ValidationError
-from boursa_db.repositories.arguments import check_aware, check_id
+from boursa_db.repositories.arguments import check_aware, check_id, check_instance
 from boursa_db.repositories.base import Repository
 
 __all__ = ["RefreshTokenRepository"]
@@ -69,6 +69,7 @@ class RefreshTokenRepository(Repository):
         :class:`~boursa_db.errors.MissingReference`; updating a token that does not exist
         :class:`~boursa_db.errors.NotFound`.
         """
+        check_instance("token", token, RefreshToken)
         columns = _token_columns(token)
         async with self._session.connection() as connection:
             if token.id is None:

@@ -16,8 +16,8 @@ from boursa_db.domain.market import (
     require_symbol,
     require_time_range,
 )
-from boursa_db.errors import ValidationError
 from boursa_db.queries import QueryLibrary
+from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.base import Repository, Session
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
 
@@ -43,8 +43,7 @@ class SignalRepository(Repository):
 
     async def save(self, signal: Signal) -> Signal:
         """Insert the signal, or replace the stored one of the same symbol, strategy and time."""
-        if not isinstance(signal, Signal):
-            raise ValidationError(f"expected a Signal, got {type(signal).__name__}")
+        check_instance("signal", signal, Signal)
         async with self._session.connection() as connection:
             record = await self._queries.signal_save(connection, **_signal_arguments(signal))
         return _signal_from_record(record)

@@ -6,6 +6,7 @@ from typing import Any
 
 from boursa_db.domain.system_config import ConfigEntry
 from boursa_db.errors import ValidationError
+from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.base import Repository
 
 __all__ = ["SystemConfigRepository"]
@@ -32,6 +33,7 @@ class SystemConfigRepository(Repository):
 
         An ``updated_by`` naming no user raises :class:`~boursa_db.errors.MissingReference`.
         """
+        check_instance("entry", entry, ConfigEntry)
         async with self._session.connection() as connection:
             record = await self._queries.system_config_set(
                 connection,

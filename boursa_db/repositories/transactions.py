@@ -9,13 +9,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-import attrs
-
 from boursa_db.domain.portfolios import Transaction
 from boursa_db.errors import ValidationError
 from boursa_db.repositories.arguments import (
     check_aware,
     check_id,
+    check_instance,
     check_page,
     check_range,
     check_symbol,
@@ -36,11 +35,10 @@ class TransactionRepository(Repository):
         broker import can be replayed safely; an unknown portfolio raises
         :class:`~boursa_db.errors.MissingReference`.
         """
+        check_instance("transaction", transaction, Transaction)
         if transaction.id is not None:
             message = f"id: transaction {transaction.id} is recorded already; add() takes new ones"
             raise ValidationError(message, field="id")
-        # Fields may have been reassigned one by one; the rules between them hold only together.
-        attrs.validate(transaction)
         async with self._session.connection() as connection:
             record = await self._queries.transaction_insert(
                 connection,

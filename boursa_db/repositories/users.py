@@ -12,6 +12,7 @@ from boursa_db.repositories.arguments import (
     check_aware,
     check_flag,
     check_id,
+    check_instance,
     check_page,
     check_text,
 )
@@ -98,6 +99,7 @@ class UserRepository(Repository):
         does not exist raises :class:`~boursa_db.errors.NotFound`. A taken e-mail address (in
         any case) or username raises :class:`~boursa_db.errors.Duplicate` naming the index.
         """
+        check_instance("user", user, User)
         columns = _user_columns(user)
         async with self._session.connection() as connection:
             if user.id is None:
