@@ -42,25 +42,24 @@ class AlertRepository(Repository):
     async def find_by_id(self, alert_id: uuid.UUID) -> Alert | None:
         """The alert with this id, or None."""
         check_id("alert_id", alert_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.alert_find_by_id(connection, id=alert_id)
+        record = await self._session.read(self._queries.alert_find_by_id, id=alert_id)
         return None if record is None else _alert_from_record(record)
 
     async def list_for_user(self, user_id: uuid.UUID, active_only: bool = False) -> list[Alert]:
         """The user's alerts, oldest first; only the active ones if ``active_only``."""
         check_id("user_id", user_id)
         check_flag("active_only", active_only)
-        async with self._session.connection() as connection:
-            records = await self._queries.alert_list_for_user(
-                connection, user_id=user_id, active_only=active_only
-            )
+        records = await self._session.read(
+            self._queries.alert_list_for_user, user_id=user_id, active_only=active_only
+        )
         return [_alert_from_record(record) for record in records]
 
     async def list_active_for_symbol(self, symbol: str) -> list[Alert]:
         """The alerts to evaluate when ``symbol`` moves: active and not expired, oldest first."""
         check_symbol("symbol", symbol)
-        async with self._session.connection() as connection:
-            records = await self._queries.alert_list_active_for_symbol(connection, symbol=symbol)
+        records = await self._session.read(
+            self._queries.alert_list_active_for_symbol, symbol=symbol
+        )
         return [_alert_from_record(record) for record in records]
 
     async def mark_triggered(self, alert_id: uuid.UUID, at: datetime) -> Alert:

@@ -32,10 +32,9 @@ class AuditRepository(Repository):
         if not isinstance(row_key, dict) or not row_key:
             raise ValidationError("row_key: expected a non-empty dict", field="row_key")
         check_limit(limit)
-        async with self._session.connection() as connection:
-            records = await self._queries.audit_list_for_row(
-                connection, table_name=table_name, row_key=row_key, limit=limit
-            )
+        records = await self._session.read(
+            self._queries.audit_list_for_row, table_name=table_name, row_key=row_key, limit=limit
+        )
         return [_entry_from_record(record) for record in records]
 
     async def list_recent(self, since: datetime, limit: int = 100) -> list[AuditEntry]:
@@ -46,18 +45,18 @@ class AuditRepository(Repository):
         if since.tzinfo is None or since.tzinfo.utcoffset(since) is None:
             raise ValidationError("since: naive datetime: give a time zone (UTC)", field="since")
         check_limit(limit)
-        async with self._session.connection() as connection:
-            records = await self._queries.audit_list_recent(connection, since=since, limit=limit)
+        records = await self._session.read(
+            self._queries.audit_list_recent, since=since, limit=limit
+        )
         return [_entry_from_record(record) for record in records]
 
     async def list_by_app_user(self, app_user: str, limit: int = 100) -> list[AuditEntry]:
         """Changes made on behalf of one application user, at most ``limit``."""
         check_text("app_user", app_user)
         check_limit(limit)
-        async with self._session.connection() as connection:
-            records = await self._queries.audit_list_by_app_user(
-                connection, app_user=app_user, limit=limit
-            )
+        records = await self._session.read(
+            self._queries.audit_list_by_app_user, app_user=app_user, limit=limit
+        )
         return [_entry_from_record(record) for record in records]
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 import asyncpg
 
@@ -48,6 +48,7 @@ __all__ = [
     "PooledSession",
     "Repository",
     "Session",
+    "acquire_connection",
     "begin_pooled_transaction",
     "commit_transaction",
     "release_connection",
@@ -57,6 +58,33 @@ if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
 
     from boursa_db.connection import Connection
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+async def acquire_connection(
+    pool: asyncpg.Pool[Any], *, acquire_timeout: float | None
+) -> PoolConnectionProxy[Any]:
+    """A connection from the pool, waiting at most ``acquire_timeout`` seconds for a free one."""
+    if pool.is_closing():
+        raise UsageError(
+            "the persistence context is closed: use repositories and units of work only inside "
+            "'async with create_persistence_context(...)'"
+        )
+    try:
+        return await pool.acquire(timeout=acquire_timeout)
+    except TimeoutError as error:
+        raise PoolExhausted(
+            f"no pooled connection became free within {acquire_timeout} s"
+        ) from error
+    except DRIVER_ERRORS as error:
+        raise translate_database_error(error) from error
+
+
+def _lost(translated: BoursaDbError, error: BaseException) -> bool:
+    """Whether the connection died under a statement (not a timeout): the statement may rerun."""
+    return type(translated) is DatabaseUnavailable and not isinstance(error, TimeoutError)
 
 
 async def begin_pooled_transaction(
@@ -70,21 +98,9 @@ async def begin_pooled_transaction(
     pooled connection may be dead, so up to all of them are dropped; a server that is still
     down fails the next connection attempt at once.
     """
-    if pool.is_closing():
-        raise UsageError(
-            "the persistence context is closed: use repositories and units of work only inside "
-            "'async with create_persistence_context(...)'"
-        )
     attempts = pool.get_max_size() + 1
     for attempt in range(1, attempts + 1):
-        try:
-            connection = await pool.acquire(timeout=acquire_timeout)
-        except TimeoutError as error:
-            raise PoolExhausted(
-                f"no pooled connection became free within {acquire_timeout} s"
-            ) from error
-        except DRIVER_ERRORS as error:
-            raise translate_database_error(error) from error
+        connection = await acquire_connection(pool, acquire_timeout=acquire_timeout)
         try:
             await transactions.begin(connection, isolation)
         except DRIVER_ERRORS as error:
@@ -140,9 +156,24 @@ async def release_connection(
 
 
 class Session(Protocol):
-    """Lends a connection for the duration of one repository call."""
+    """Lends a connection for the duration of one repository call.
+
+    ``connection()`` lends it inside a transaction (the Unit of Work's, or one of its own per
+    call). ``read(work, ...)`` runs read-only work, ``await work(connection, ...)``; outside a
+    Unit of Work it runs without a transaction: one round trip for a one-statement read instead
+    of three (BEGIN, the statement, COMMIT). At READ COMMITTED every statement sees its own
+    snapshot with or without a transaction, so a read loses nothing by it.
+    """
 
     def connection(self) -> contextlib.AbstractAsyncContextManager[Connection]: ...
+
+    async def read(
+        self,
+        work: Callable[Concatenate[Connection, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T: ...
 
 
 class BoundSession:
@@ -185,6 +216,17 @@ class BoundSession:
             self._depth -= 1
             if self._depth == 0:
                 self._user = None
+
+    async def read(
+        self,
+        work: Callable[Concatenate[Connection, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run read-only ``work`` on the Unit of Work's connection, in its transaction."""
+        async with self.connection() as connection:
+            return await work(connection, *args, **kwargs)
 
     def _claim(self) -> Connection:
         if self._closed or self._connection is None:
@@ -230,6 +272,34 @@ class PooledSession:
             raise translate_database_error(error) from error
         finally:
             await release_connection(self._pool, connection, reset_timeout=self._acquire_timeout)
+
+    async def read(
+        self,
+        work: Callable[Concatenate[Connection, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run read-only ``work`` on a pooled connection, without a transaction.
+
+        A read is safe to repeat: when the connection turns out to be dead (its server went
+        away while it sat in the pool), the work runs again on another one, up to once per
+        pooled connection; a read that ran out of time is not repeated.
+        """
+        attempts = self._pool.get_max_size() + 1
+        for attempt in range(1, attempts + 1):
+            connection = await acquire_connection(self._pool, acquire_timeout=self._acquire_timeout)
+            try:
+                return await work(connection, *args, **kwargs)
+            except DRIVER_ERRORS as error:
+                translated = translate_database_error(error)
+                if not _lost(translated, error) or attempt == attempts:
+                    raise translated from error
+            finally:
+                await release_connection(
+                    self._pool, connection, reset_timeout=self._acquire_timeout
+                )
+        raise AssertionError("unreachable")
 
 
 class Repository:

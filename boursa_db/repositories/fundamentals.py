@@ -57,10 +57,11 @@ class FundamentalsRepository(Repository):
         """The most recent period of this type, or None."""
         check_id("instrument_id", instrument_id)
         period = check_word("period_type", PeriodType, period_type)
-        async with self._session.connection() as connection:
-            record = await self._queries.fundamentals_find_latest(
-                connection, instrument_id=instrument_id, period_type=period.value
-            )
+        record = await self._session.read(
+            self._queries.fundamentals_find_latest,
+            instrument_id=instrument_id,
+            period_type=period.value,
+        )
         return None if record is None else _fundamentals_from_record(record)
 
     async def list_for_instrument(
@@ -73,10 +74,12 @@ class FundamentalsRepository(Repository):
             if value is not None:
                 check_date(name, value)
         check_range(start, end)
-        async with self._session.connection() as connection:
-            records = await self._queries.fundamentals_list_for_instrument(
-                connection, instrument_id=instrument_id, start=start, end=end
-            )
+        records = await self._session.read(
+            self._queries.fundamentals_list_for_instrument,
+            instrument_id=instrument_id,
+            start=start,
+            end=end,
+        )
         return [_fundamentals_from_record(record) for record in records]
 
 

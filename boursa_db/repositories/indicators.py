@@ -73,15 +73,14 @@ class IndicatorRepository(Repository):
         name = require_indicator_name(indicator_name)
         interval_type = require_interval(interval)
         start, end = require_time_range(start, end)
-        async with self._session.connection() as connection:
-            records = await self._queries.indicator_find_range(
-                connection,
-                symbol=checked,
-                interval_type=interval_type.value,
-                indicator_name=name,
-                start=start,
-                end=end,
-            )
+        records = await self._session.read(
+            self._queries.indicator_find_range,
+            symbol=checked,
+            interval_type=interval_type.value,
+            indicator_name=name,
+            start=start,
+            end=end,
+        )
         return [_indicator_from_record(record) for record in records]
 
     async def find_latest(
@@ -97,13 +96,12 @@ class IndicatorRepository(Repository):
         names = [require_indicator_name(name, "indicator_names") for name in indicator_names]
         if not names:
             return {}
-        async with self._session.connection() as connection:
-            records = await self._queries.indicator_find_latest(
-                connection,
-                symbol=checked,
-                interval_type=interval_type.value,
-                indicator_names=names,
-            )
+        records = await self._session.read(
+            self._queries.indicator_find_latest,
+            symbol=checked,
+            interval_type=interval_type.value,
+            indicator_names=names,
+        )
         return {record["indicator_name"]: _indicator_from_record(record) for record in records}
 
 

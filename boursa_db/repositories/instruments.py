@@ -29,8 +29,7 @@ class InstrumentRepository(Repository):
     async def find_by_id(self, instrument_id: uuid.UUID) -> Instrument | None:
         """The instrument with this id, or None."""
         check_id("instrument_id", instrument_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.instrument_find_by_id(connection, id=instrument_id)
+        record = await self._session.read(self._queries.instrument_find_by_id, id=instrument_id)
         return None if record is None else _instrument_from_record(record)
 
     async def get_by_id(self, instrument_id: uuid.UUID) -> Instrument:
@@ -43,8 +42,7 @@ class InstrumentRepository(Repository):
     async def find_by_symbol(self, symbol: str) -> Instrument | None:
         """The instrument with exactly this symbol (``BRK-B``, ``MC.PA``), or None."""
         check_symbol("symbol", symbol)
-        async with self._session.connection() as connection:
-            record = await self._queries.instrument_find_by_symbol(connection, symbol=symbol)
+        record = await self._session.read(self._queries.instrument_find_by_symbol, symbol=symbol)
         return None if record is None else _instrument_from_record(record)
 
     async def save(self, instrument: Instrument) -> Instrument:
@@ -73,10 +71,9 @@ class InstrumentRepository(Repository):
         """
         check_text("text", text)
         check_limit(limit)
-        async with self._session.connection() as connection:
-            records = await self._queries.instrument_search_by_name(
-                connection, text=text, limit=limit
-            )
+        records = await self._session.read(
+            self._queries.instrument_search_by_name, text=text, limit=limit
+        )
         return [_instrument_from_record(record) for record in records]
 
     async def delete(self, instrument_id: uuid.UUID) -> bool:
@@ -105,15 +102,14 @@ class InstrumentRepository(Repository):
             if instrument_type is None
             else check_word("instrument_type", InstrumentType, instrument_type).value
         )
-        async with self._session.connection() as connection:
-            records = await self._queries.instrument_list(
-                connection,
-                instrument_type=type_filter,
-                sector=sector,
-                active_only=active_only,
-                limit=limit,
-                offset=offset,
-            )
+        records = await self._session.read(
+            self._queries.instrument_list,
+            instrument_type=type_filter,
+            sector=sector,
+            active_only=active_only,
+            limit=limit,
+            offset=offset,
+        )
         return [_instrument_from_record(record) for record in records]
 
 

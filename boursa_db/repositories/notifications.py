@@ -48,8 +48,7 @@ class NotificationRepository(Repository):
     async def find_by_id(self, notification_id: uuid.UUID) -> Notification | None:
         """The notification with this id, or None."""
         check_id("notification_id", notification_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.notification_find_by_id(connection, id=notification_id)
+        record = await self._session.read(self._queries.notification_find_by_id, id=notification_id)
         return None if record is None else _notification_from_record(record)
 
     async def list_for_user(
@@ -77,8 +76,7 @@ class NotificationRepository(Repository):
     async def count_unread(self, user_id: uuid.UUID) -> int:
         """How many of the user's notifications are unread."""
         check_id("user_id", user_id)
-        async with self._session.connection() as connection:
-            count = await self._queries.notification_count_unread(connection, user_id=user_id)
+        count = await self._session.read(self._queries.notification_count_unread, user_id=user_id)
         return int(count)
 
     async def mark_read(self, notification_id: uuid.UUID, at: datetime) -> bool:

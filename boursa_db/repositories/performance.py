@@ -63,17 +63,17 @@ class PerformanceRepository(Repository):
         """The portfolio's snapshots in ``[start, end)``, oldest first."""
         checked = _portfolio_id(portfolio_id)
         start, end = require_time_range(start, end)
-        async with self._session.connection() as connection:
-            records = await self._queries.performance_find_range(
-                connection, portfolio_id=checked, start=start, end=end
-            )
+        records = await self._session.read(
+            self._queries.performance_find_range, portfolio_id=checked, start=start, end=end
+        )
         return [_snapshot_from_record(record) for record in records]
 
     async def find_latest(self, portfolio_id: uuid.UUID) -> PortfolioPerformance | None:
         """The portfolio's newest snapshot, or None when it has none."""
         checked = _portfolio_id(portfolio_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.performance_find_latest(connection, portfolio_id=checked)
+        record = await self._session.read(
+            self._queries.performance_find_latest, portfolio_id=checked
+        )
         return None if record is None else _snapshot_from_record(record)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.portfolios import Portfolio, PortfolioValuation, Position, PositionValuation
@@ -24,6 +24,9 @@ from boursa_db.repositories.arguments import (
 from boursa_db.repositories.base import Repository
 from boursa_db.repositories.positions import position_from_record
 
+if TYPE_CHECKING:
+    from boursa_db.connection import Connection
+
 __all__ = ["PortfolioRepository"]
 
 
@@ -36,14 +39,8 @@ class PortfolioRepository(Repository):
     async def find_by_id(self, portfolio_id: uuid.UUID) -> Portfolio | None:
         """The portfolio with its positions, or None."""
         check_id("portfolio_id", portfolio_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.portfolio_find_by_id(connection, id=portfolio_id)
-            if record is None:
-                return None
-            positions = await self._queries.portfolio_positions(
-                connection, portfolio_ids=[portfolio_id]
-            )
-        return _portfolio_from_record(record, positions)
+        found = await self._session.read(self._find_by_id, portfolio_id)
+        return None if found is None else _portfolio_from_record(*found)
 
     async def get_by_id(self, portfolio_id: uuid.UUID) -> Portfolio:
         """The portfolio with its positions; raises :class:`~boursa_db.errors.NotFound`."""
@@ -56,33 +53,52 @@ class PortfolioRepository(Repository):
         """The user's portfolio called exactly ``name``, with its positions, or None."""
         check_id("user_id", user_id)
         check_text("name", name)
-        async with self._session.connection() as connection:
-            record = await self._queries.portfolio_find_by_name(
-                connection, user_id=user_id, name=name
-            )
-            if record is None:
-                return None
-            positions = await self._queries.portfolio_positions(
-                connection, portfolio_ids=[record["id"]]
-            )
-        return _portfolio_from_record(record, positions)
+        found = await self._session.read(self._find_by_name, user_id, name)
+        return None if found is None else _portfolio_from_record(*found)
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[Portfolio]:
         """The user's portfolios, the default one first, then by name; two queries in all."""
         check_id("user_id", user_id)
-        async with self._session.connection() as connection:
-            records = await self._queries.portfolio_list_for_user(connection, user_id=user_id)
-            if not records:
-                return []
-            positions = await self._queries.portfolio_positions(
-                connection, portfolio_ids=[record["id"] for record in records]
-            )
+        records, positions = await self._session.read(self._list_for_user, user_id)
         by_portfolio: dict[uuid.UUID, list[Any]] = {}
         for position in positions:
             by_portfolio.setdefault(position["portfolio_id"], []).append(position)
         return [
             _portfolio_from_record(record, by_portfolio.get(record["id"], [])) for record in records
         ]
+
+    async def _find_by_id(
+        self, connection: Connection, portfolio_id: uuid.UUID
+    ) -> tuple[Any, Sequence[Any]] | None:
+        record = await self._queries.portfolio_find_by_id(connection, id=portfolio_id)
+        if record is None:
+            return None
+        positions = await self._queries.portfolio_positions(
+            connection, portfolio_ids=[portfolio_id]
+        )
+        return record, positions
+
+    async def _find_by_name(
+        self, connection: Connection, user_id: uuid.UUID, name: str
+    ) -> tuple[Any, Sequence[Any]] | None:
+        record = await self._queries.portfolio_find_by_name(connection, user_id=user_id, name=name)
+        if record is None:
+            return None
+        positions = await self._queries.portfolio_positions(
+            connection, portfolio_ids=[record["id"]]
+        )
+        return record, positions
+
+    async def _list_for_user(
+        self, connection: Connection, user_id: uuid.UUID
+    ) -> tuple[Sequence[Any], Sequence[Any]]:
+        records = await self._queries.portfolio_list_for_user(connection, user_id=user_id)
+        if not records:
+            return [], []
+        positions = await self._queries.portfolio_positions(
+            connection, portfolio_ids=[record["id"] for record in records]
+        )
+        return records, positions
 
     async def save(self, portfolio: Portfolio) -> Portfolio:
         """Insert the portfolio (``id`` None) or update it; its positions are stored with it.

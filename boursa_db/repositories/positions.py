@@ -24,20 +24,18 @@ class PositionRepository(Repository):
     async def list_for_portfolio(self, portfolio_id: uuid.UUID) -> list[Position]:
         """The portfolio's positions by symbol (empty for an unknown portfolio)."""
         check_id("portfolio_id", portfolio_id)
-        async with self._session.connection() as connection:
-            records = await self._queries.position_list_for_portfolio(
-                connection, portfolio_id=portfolio_id
-            )
+        records = await self._session.read(
+            self._queries.position_list_for_portfolio, portfolio_id=portfolio_id
+        )
         return [position_from_record(record) for record in records]
 
     async def find(self, portfolio_id: uuid.UUID, symbol: str) -> Position | None:
         """The portfolio's position in ``symbol``, or None."""
         check_id("portfolio_id", portfolio_id)
         check_symbol("symbol", symbol)
-        async with self._session.connection() as connection:
-            record = await self._queries.position_find(
-                connection, portfolio_id=portfolio_id, symbol=symbol
-            )
+        record = await self._session.read(
+            self._queries.position_find, portfolio_id=portfolio_id, symbol=symbol
+        )
         return None if record is None else position_from_record(record)
 
     async def save(self, position: Position) -> Position:

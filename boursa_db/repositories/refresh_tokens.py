@@ -27,8 +27,7 @@ class RefreshTokenRepository(Repository):
     async def find_by_id(self, token_id: uuid.UUID) -> RefreshToken | None:
         """The token with this id, or None."""
         check_id("token_id", token_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.refresh_token_find_by_id(connection, id=token_id)
+        record = await self._session.read(self._queries.refresh_token_find_by_id, id=token_id)
         return None if record is None else _token_from_record(record)
 
     async def find_by_token_hash(self, token_hash: str) -> RefreshToken | None:
@@ -36,30 +35,27 @@ class RefreshTokenRepository(Repository):
         if not isinstance(token_hash, str):
             message = f"token_hash: expected text, got {type(token_hash).__name__}"
             raise ValidationError(message, field="token_hash")
-        async with self._session.connection() as connection:
-            record = await self._queries.refresh_token_find_by_token_hash(
-                connection, token_hash=token_hash
-            )
+        record = await self._session.read(
+            self._queries.refresh_token_find_by_token_hash, token_hash=token_hash
+        )
         return None if record is None else _token_from_record(record)
 
     async def find_active_for_user(self, user_id: uuid.UUID, now: datetime) -> list[RefreshToken]:
         """The user's tokens active at ``now``, newest first."""
         check_id("user_id", user_id)
         check_aware("now", now)
-        async with self._session.connection() as connection:
-            records = await self._queries.refresh_token_find_active_for_user(
-                connection, user_id=user_id, now=now
-            )
+        records = await self._session.read(
+            self._queries.refresh_token_find_active_for_user, user_id=user_id, now=now
+        )
         return [_token_from_record(record) for record in records]
 
     async def count_active_for_user(self, user_id: uuid.UUID, now: datetime) -> int:
         """How many of the user's tokens are active at ``now`` (open sessions)."""
         check_id("user_id", user_id)
         check_aware("now", now)
-        async with self._session.connection() as connection:
-            total = await self._queries.refresh_token_count_active_for_user(
-                connection, user_id=user_id, now=now
-            )
+        total = await self._session.read(
+            self._queries.refresh_token_count_active_for_user, user_id=user_id, now=now
+        )
         return int(total)
 
     async def save(self, token: RefreshToken) -> RefreshToken:

@@ -90,13 +90,12 @@ class SignalRepository(Repository):
         moment = require_aware(now, "now")
         count = require_limit(limit)
         types = list(SignalType) if signal_type is None else [require_signal_type(signal_type)]
-        async with self._session.connection() as connection:
-            records = await self._queries.signal_find_active(
-                connection,
-                signal_types=[member.value for member in types],
-                now=moment,
-                limit=count,
-            )
+        records = await self._session.read(
+            self._queries.signal_find_active,
+            signal_types=[member.value for member in types],
+            now=moment,
+            limit=count,
+        )
         return [_signal_from_record(record) for record in records]
 
 

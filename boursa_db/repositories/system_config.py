@@ -18,14 +18,12 @@ class SystemConfigRepository(Repository):
     async def get(self, key: str) -> ConfigEntry | None:
         """The setting with this key, or None."""
         _check_key(key)
-        async with self._session.connection() as connection:
-            record = await self._queries.system_config_get(connection, key=key)
+        record = await self._session.read(self._queries.system_config_get, key=key)
         return None if record is None else _entry_from_record(record)
 
     async def list_all(self) -> list[ConfigEntry]:
         """Every setting, by key."""
-        async with self._session.connection() as connection:
-            records = await self._queries.system_config_list_all(connection)
+        records = await self._session.read(self._queries.system_config_list_all)
         return [_entry_from_record(record) for record in records]
 
     async def set(self, entry: ConfigEntry) -> ConfigEntry:

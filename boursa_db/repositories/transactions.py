@@ -61,17 +61,15 @@ class TransactionRepository(Repository):
     async def find_by_id(self, transaction_id: uuid.UUID) -> Transaction | None:
         """The transaction with this id, or None."""
         check_id("transaction_id", transaction_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.transaction_find_by_id(connection, id=transaction_id)
+        record = await self._session.read(self._queries.transaction_find_by_id, id=transaction_id)
         return None if record is None else _transaction_from_record(record)
 
     async def find_by_external_id(self, external_id: str) -> Transaction | None:
         """The transaction with this broker id, or None."""
         check_text("external_id", external_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.transaction_find_by_external_id(
-                connection, external_id=external_id
-            )
+        record = await self._session.read(
+            self._queries.transaction_find_by_external_id, external_id=external_id
+        )
         return None if record is None else _transaction_from_record(record)
 
     async def list_for_portfolio(
@@ -93,25 +91,23 @@ class TransactionRepository(Repository):
                 check_aware(name, value)
         check_range(start, end)
         check_page(limit, offset)
-        async with self._session.connection() as connection:
-            records = await self._queries.transaction_list_for_portfolio(
-                connection,
-                portfolio_id=portfolio_id,
-                start=start,
-                end=end,
-                limit=limit,
-                offset=offset,
-            )
+        records = await self._session.read(
+            self._queries.transaction_list_for_portfolio,
+            portfolio_id=portfolio_id,
+            start=start,
+            end=end,
+            limit=limit,
+            offset=offset,
+        )
         return [_transaction_from_record(record) for record in records]
 
     async def list_for_symbol(self, portfolio_id: uuid.UUID, symbol: str) -> list[Transaction]:
         """Every transaction of the portfolio in ``symbol``, newest first."""
         check_id("portfolio_id", portfolio_id)
         check_symbol("symbol", symbol)
-        async with self._session.connection() as connection:
-            records = await self._queries.transaction_list_for_symbol(
-                connection, portfolio_id=portfolio_id, symbol=symbol
-            )
+        records = await self._session.read(
+            self._queries.transaction_list_for_symbol, portfolio_id=portfolio_id, symbol=symbol
+        )
         return [_transaction_from_record(record) for record in records]
 
 

@@ -30,8 +30,7 @@ class UserRepository(Repository):
     async def find_by_id(self, user_id: uuid.UUID) -> User | None:
         """The user with this id, or None."""
         check_id("user_id", user_id)
-        async with self._session.connection() as connection:
-            record = await self._queries.user_find_by_id(connection, id=user_id)
+        record = await self._session.read(self._queries.user_find_by_id, id=user_id)
         return None if record is None else _user_from_record(record)
 
     async def get_by_id(self, user_id: uuid.UUID) -> User:
@@ -44,22 +43,19 @@ class UserRepository(Repository):
     async def find_by_email(self, email: str) -> User | None:
         """The user with this e-mail address in any case (``Ada@X.io`` finds ``ada@x.io``)."""
         check_text("email", email)
-        async with self._session.connection() as connection:
-            record = await self._queries.user_find_by_email(connection, email=email)
+        record = await self._session.read(self._queries.user_find_by_email, email=email)
         return None if record is None else _user_from_record(record)
 
     async def find_by_username(self, username: str) -> User | None:
         """The user with exactly this username, or None."""
         check_text("username", username)
-        async with self._session.connection() as connection:
-            record = await self._queries.user_find_by_username(connection, username=username)
+        record = await self._session.read(self._queries.user_find_by_username, username=username)
         return None if record is None else _user_from_record(record)
 
     async def exists_by_email(self, email: str) -> bool:
         """Whether an account uses this e-mail address, in any case."""
         check_text("email", email)
-        async with self._session.connection() as connection:
-            found = await self._queries.user_exists_by_email(connection, email=email)
+        found = await self._session.read(self._queries.user_exists_by_email, email=email)
         return bool(found)
 
     async def list(
@@ -72,24 +68,22 @@ class UserRepository(Repository):
     ) -> list[User]:
         """One page of users, oldest account first, in an order that is stable across pages."""
         check_page(limit, offset)
-        async with self._session.connection() as connection:
-            records = await self._queries.user_list(
-                connection,
-                role=_role_filter(role),
-                active_only=check_flag("active_only", active_only),
-                limit=limit,
-                offset=offset,
-            )
+        records = await self._session.read(
+            self._queries.user_list,
+            role=_role_filter(role),
+            active_only=check_flag("active_only", active_only),
+            limit=limit,
+            offset=offset,
+        )
         return [_user_from_record(record) for record in records]
 
     async def count(self, *, role: UserRole | str | None = None, active_only: bool = False) -> int:
         """How many users :meth:`list` would page through with the same filters."""
-        async with self._session.connection() as connection:
-            total = await self._queries.user_count(
-                connection,
-                role=_role_filter(role),
-                active_only=check_flag("active_only", active_only),
-            )
+        total = await self._session.read(
+            self._queries.user_count,
+            role=_role_filter(role),
+            active_only=check_flag("active_only", active_only),
+        )
         return int(total)
 
     async def save(self, user: User) -> User:
