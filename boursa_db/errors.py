@@ -223,10 +223,11 @@ def translate_database_error(error: BaseException) -> BoursaDbError:
         # E.g. the server's farewell (a terminated backend) arrived while the connection was
         # idle: the connection is in a state no statement can follow, and will be dropped.
         return DatabaseUnavailable(f"the connection broke: {error}")
+    if isinstance(error, asyncio.TimeoutError | TimeoutError):
+        # Before OSError, of which TimeoutError is a subclass (and which says nothing more).
+        return DatabaseUnavailable("timed out waiting for the database (command_timeout)")
     if isinstance(error, asyncpg.InterfaceError | ConnectionError | OSError):
         return DatabaseUnavailable(f"connection lost or refused: {type(error).__name__}: {error}")
-    if isinstance(error, asyncio.TimeoutError | TimeoutError):
-        return DatabaseUnavailable("timed out waiting for the database")
     return DatabaseError(f"{type(error).__name__}: {error}")
 
 

@@ -14,6 +14,7 @@ never reaches a caller (:func:`begin_pooled_transaction`).
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -37,6 +38,7 @@ __all__ = [
     "Session",
     "begin_pooled_transaction",
     "commit_transaction",
+    "drop_if_timed_out",
     "release_connection",
 ]
 
@@ -69,9 +71,15 @@ async def begin_pooled_transaction(
     """
     attempts = pool.get_max_size() + 1
     for attempt in range(1, attempts + 1):
+        asked_at = time.monotonic()
         try:
             connection = await pool.acquire(timeout=acquire_timeout)
         except TimeoutError as error:
+            if acquire_timeout is None or time.monotonic() - asked_at < acquire_timeout:
+                # Earlier than the wait allows: opening a new connection timed out.
+                raise DatabaseUnavailable(
+                    "the server did not answer a new connection within connect_timeout"
+                ) from error
             raise PoolExhausted(
                 f"no pooled connection became free within {acquire_timeout} s"
             ) from error
@@ -83,7 +91,10 @@ async def begin_pooled_transaction(
         except DRIVER_ERRORS as error:
             await release_connection(pool, connection, reset_timeout=acquire_timeout)
             translated = translate_database_error(error)
-            if isinstance(translated, DatabaseUnavailable) and attempt < attempts:
+            # A BEGIN that timed out met a silent server, not a connection that died in the
+            # pool: trying the others would only multiply the wait.
+            timed_out = isinstance(error, TimeoutError)
+            if isinstance(translated, DatabaseUnavailable) and attempt < attempts and not timed_out:
                 continue
             raise translated from error
         return connection, transaction
@@ -107,12 +118,38 @@ async def commit_transaction(transaction: Transaction) -> None:
 async def release_connection(
     pool: asyncpg.Pool[Any], connection: PoolConnectionProxy[Any], *, reset_timeout: float | None
 ) -> None:
-    """Return the connection to the pool; one that cannot be reset in time is dropped."""
+    """Return the connection to the pool; one that cannot be reset in time is dropped.
+
+    So is one whose last call timed out: asyncpg then sends a cancel request over a new
+    connection and makes every later call wait for it, the reset on release included, and a
+    server that went silent never answers it.
+    """
+    if _cancelling(connection):
+        connection.terminate()
+        return
     try:
         await pool.release(connection, timeout=reset_timeout)
     except (*DRIVER_ERRORS, TimeoutError):
         # Its server went away or stopped answering: the pool opens a new one when needed.
         connection.terminate()
+
+
+def drop_if_timed_out(connection: Connection, error: BaseException) -> None:
+    """Close a connection at once after a call on it timed out on the client side.
+
+    Its ROLLBACK would first wait for asyncpg's cancel request, which a silent server leaves
+    unanswered: one more ``command_timeout``, or forever (asyncpg issue 1326). The server rolls
+    back the transaction of a connection that closed.
+    """
+    if isinstance(error, TimeoutError):
+        with contextlib.suppress(asyncpg.InterfaceError):  # a pool proxy already released
+            connection.terminate()
+
+
+def _cancelling(connection: Connection) -> bool:
+    # asyncpg has no public way to ask; its own pool asks the protocol the same way.
+    protocol = getattr(connection, "_protocol", None)
+    return bool(protocol is not None and protocol._is_cancelling())
 
 
 class Session(Protocol):
@@ -132,6 +169,7 @@ class BoundSession:
         try:
             yield self._connection
         except DRIVER_ERRORS as error:
+            drop_if_timed_out(self._connection, error)
             raise translate_database_error(error) from error
 
 
@@ -150,7 +188,8 @@ class PooledSession:
         try:
             try:
                 yield connection
-            except BaseException:
+            except BaseException as error:
+                drop_if_timed_out(connection, error)
                 with contextlib.suppress(*DRIVER_ERRORS):  # a dead connection rolls back itself
                     await transaction.rollback()
                 raise
