@@ -60,7 +60,7 @@ class BlackholeProxy:
         self._target_url = target_url
         self._server: asyncio.Server | None = None
         self._silent = False
-        self._transports: list[asyncio.BaseTransport] = []
+        self._writers: list[asyncio.StreamWriter] = []
         self._pumps: set[asyncio.Task[None]] = set()
 
     @property
@@ -96,11 +96,11 @@ class BlackholeProxy:
                     await writer.drain()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._transports.append(writer.transport)
+        self._writers.append(writer)  # held, so that no socket closes before the block ends
         if self._silent:
             return
         upstream_reader, upstream_writer = await self._open_upstream()
-        self._transports.append(upstream_writer.transport)
+        self._writers.append(upstream_writer)
         for pump in (self._pump(reader, upstream_writer), self._pump(upstream_reader, writer)):
             task = asyncio.ensure_future(pump)
             self._pumps.add(task)
@@ -113,8 +113,8 @@ class BlackholeProxy:
             yield self
         finally:
             self._server.close()
-            for transport in self._transports:
-                transport.abort()
+            for writer in self._writers:
+                writer.transport.abort()
             for pump in list(self._pumps):
                 pump.cancel()
             await asyncio.gather(*self._pumps, return_exceptions=True)

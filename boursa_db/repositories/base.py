@@ -38,7 +38,6 @@ __all__ = [
     "Session",
     "begin_pooled_transaction",
     "commit_transaction",
-    "drop_if_timed_out",
     "release_connection",
 ]
 
@@ -134,7 +133,7 @@ async def release_connection(
         connection.terminate()
 
 
-def drop_if_timed_out(connection: Connection, error: BaseException) -> None:
+def _drop_if_timed_out(connection: Connection, error: BaseException) -> None:
     """Close a connection at once after a call on it timed out on the client side.
 
     Its ROLLBACK would first wait for asyncpg's cancel request, which a silent server leaves
@@ -169,7 +168,7 @@ class BoundSession:
         try:
             yield self._connection
         except DRIVER_ERRORS as error:
-            drop_if_timed_out(self._connection, error)
+            _drop_if_timed_out(self._connection, error)
             raise translate_database_error(error) from error
 
 
@@ -189,7 +188,7 @@ class PooledSession:
             try:
                 yield connection
             except BaseException as error:
-                drop_if_timed_out(connection, error)
+                _drop_if_timed_out(connection, error)
                 with contextlib.suppress(*DRIVER_ERRORS):  # a dead connection rolls back itself
                     await transaction.rollback()
                 raise

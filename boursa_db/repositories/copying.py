@@ -18,6 +18,14 @@ so a failure writes nothing of it. The staging table lives until the end of the 
 (``ON COMMIT DROP``) and is emptied by each upsert, so later batches of the same transaction
 reuse it.
 
+Deadlines. asyncpg's own bound on a COPY runs from its start, so it would cut a long batch
+that is going well, and it does not even end a COPY whose connection died while asyncpg waited
+for the socket to drain (it then waits forever). So the driver's bound is off, and the COPY is
+watched instead: it ends with :class:`DatabaseUnavailable` as soon as its connection is lost, or
+when no row has been taken for the pool's ``command_timeout`` (checked ten times per
+``command_timeout``; after the last row that is the time the server has to finish). The
+connection is then closed, and its server rolls the transaction back.
+
 Tables, columns and keys are fixed by the queries of ``sql/``; nothing of the input becomes SQL.
 """
 
