@@ -254,3 +254,25 @@ async def test_leaving_the_context_of_a_server_gone_silent_ends_within_command_t
 
     assert isinstance(left, float), left
     assert ended - left < SHORT_TIMEOUT + SCHEDULING_SLACK
+
+
+async def test_a_copy_cancelled_by_its_caller_stops_writes_nothing_and_frees_its_connection(
+    context: PersistenceContext,
+    admin: asyncpg.Connection,
+    database_url: str,
+    large_batch: list[MarketBar],
+) -> None:
+    async def copy() -> int:
+        async with context.uow() as uow:
+            return await uow.market_data.copy(large_batch)
+
+    copying = asyncio.ensure_future(copy())
+    await _wait_for_a_copy(admin)
+    copying.cancel()
+    await asyncio.wait((copying,), timeout=NEVER)
+
+    assert copying.cancelled()
+    assert await _count(database_url, "market_data") == 0
+    async with context.uow() as uow:
+        assert await uow.market_data.copy(large_batch[:10]) == 10
+    assert context.pool.get_idle_size() == context.pool.get_size()

@@ -280,6 +280,12 @@ async def _watched(
             elif patience is not None and loop.time() - progressed_at >= patience:
                 reason = f"COPY made no progress for {patience:g} s (command_timeout)"
                 break
+    except asyncio.CancelledError:
+        # The caller was cancelled: so is the COPY, which sends CopyFail and leaves the
+        # connection usable, as it would have without the watch.
+        task.cancel()
+        await asyncio.wait((task,))
+        raise
     finally:
         if not lost.done():
             with contextlib.suppress(asyncpg.InterfaceError):  # a proxy already released
