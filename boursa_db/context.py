@@ -25,6 +25,7 @@ an :class:`ssl.SSLContext`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextvars import ContextVar, Token
@@ -33,7 +34,12 @@ from typing import Any
 import asyncpg
 
 from boursa_db.codecs import register_codecs
-from boursa_db.errors import ConfigurationError, SchemaMismatch, translate_database_error
+from boursa_db.errors import (
+    ConfigurationError,
+    DatabaseUnavailable,
+    SchemaMismatch,
+    translate_database_error,
+)
 from boursa_db.migrations import migration_ids
 from boursa_db.queries import QueryLibrary, default_library
 from boursa_db.repositories.base import DRIVER_ERRORS, PooledSession
@@ -190,7 +196,11 @@ async def create_persistence_context(
             statement_cache_size=max(256, 2 * len(queries)),
             **connect_options,
         )
-    except (*DRIVER_ERRORS, TimeoutError) as error:
+    except TimeoutError as error:
+        raise DatabaseUnavailable(
+            f"no answer from the server within connect_timeout ({settings.connect_timeout:g} s)"
+        ) from error
+    except DRIVER_ERRORS as error:
         raise translate_database_error(error) from error
     except (ValueError, TypeError) as error:
         # asyncpg's parsing of the URL and options; the password is no longer in the URL.
@@ -212,7 +222,7 @@ async def create_persistence_context(
             _open_contexts.remove(context)
             _forget(token, context)
     finally:
-        await pool.close()
+        await _close_pool(pool, settings.command_timeout)
 
 
 def current_context() -> PersistenceContext:
@@ -295,6 +305,18 @@ async def _startup_checks(
             )
     known = [migration for migration in migration_ids() if migration in applied]
     return timescaledb_version, (known[-1] if known else None)
+
+
+async def _close_pool(pool: asyncpg.Pool[Any], budget: float) -> None:
+    """Close the pool gracefully within ``budget`` seconds, else drop every connection.
+
+    asyncpg's close waits for every lent connection to come back and for the server to see
+    each one off, without limit: a server gone silent would hold the caller forever.
+    """
+    try:
+        await asyncio.wait_for(pool.close(), budget)
+    except (*DRIVER_ERRORS, TimeoutError):
+        pool.terminate()
 
 
 async def _reset_connection(connection: asyncpg.Connection[Any]) -> None:

@@ -234,10 +234,11 @@ def translate_database_error(error: BaseException) -> BoursaDbError:
         return DatabaseUnavailable(f"the connection broke: {error}")
     if isinstance(error, asyncpg.InterfaceError) and _is_misuse(error):
         return UsageError(f"the connection was used wrongly: {error}")
+    if isinstance(error, asyncio.TimeoutError | TimeoutError):
+        # Before OSError, of which TimeoutError is a subclass (and which says nothing more).
+        return DatabaseUnavailable("timed out waiting for the database (command_timeout)")
     if isinstance(error, asyncpg.InterfaceError | ConnectionError | OSError):
         return DatabaseUnavailable(f"connection lost or refused: {type(error).__name__}: {error}")
-    if isinstance(error, asyncio.TimeoutError | TimeoutError):
-        return DatabaseUnavailable("timed out waiting for the database")
     return DatabaseError(f"{type(error).__name__}: {error}")
 
 

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import enum
 import functools
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
+from asyncpg.protocol import NO_TIMEOUT
 
 from boursa_db.errors import QueryArgumentError, QueryFileError
 from boursa_db.resources import sql_dir
@@ -97,12 +99,28 @@ class Query:
             case Cardinality.COPY:
                 raise QueryArgumentError(f"{self.name} is a COPY target: call copy() instead")
 
-    async def copy(self, connection: Connection, records: Iterable[Sequence[Any]]) -> int:
-        """Write records (tuples in ``copy_columns`` order) with binary COPY; returns the count."""
+    async def copy(
+        self,
+        connection: Connection,
+        records: Iterable[Sequence[Any]],
+        *,
+        driver_timeout: float | None = None,
+    ) -> int:
+        """Write records (tuples in ``copy_columns`` order) with binary COPY; returns the count.
+
+        ``driver_timeout`` is asyncpg's bound on the whole COPY, from its start to the server's
+        answer: None means the connection's ``command_timeout``, ``math.inf`` none at all, for
+        a caller that watches the COPY itself (as
+        :func:`boursa_db.repositories.copying.copy_items` does).
+        """
         if self.cardinality is not Cardinality.COPY or self.copy_table is None:
             raise QueryArgumentError(f"{self.name} is not a COPY target")
         status = await connection.copy_records_to_table(
-            self.copy_table, records=records, columns=list(self.copy_columns)
+            self.copy_table,
+            records=records,
+            columns=list(self.copy_columns),
+            # asyncpg's annotations leave out its own "no timeout" value.
+            timeout=cast("float", NO_TIMEOUT) if driver_timeout == math.inf else driver_timeout,
         )
         return _row_count(status)
 

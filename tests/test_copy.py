@@ -2,23 +2,48 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
-from typing import Any
+from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
 
 from boursa_db.domain.market import MarketBar
 from boursa_db.errors import Duplicate, ValidationError
-from boursa_db.repositories.base import BoundSession
+from boursa_db.repositories.base import BoundSession, Repository
 from boursa_db.repositories.copying import ConflictMode
+from boursa_db.repositories.indicators import IndicatorRepository
 from boursa_db.repositories.market_data import MarketDataRepository
+from boursa_db.repositories.performance import PerformanceRepository
+from boursa_db.repositories.signals import SignalRepository
+from tests.test_indicators import daily
 from tests.test_market_data import MINUTE, START, make_bar, minute_bars
+from tests.test_performance import hourly as performance_hourly
+from tests.test_signals import hourly
+
+T = TypeVar("T")
 
 
 @pytest.fixture
 def market_data(session: BoundSession) -> MarketDataRepository:
     return MarketDataRepository(session)
+
+
+@pytest.fixture
+def signals(session: BoundSession) -> SignalRepository:
+    return SignalRepository(session)
+
+
+@pytest.fixture
+def indicators(session: BoundSession) -> IndicatorRepository:
+    return IndicatorRepository(session)
+
+
+@pytest.fixture
+def performance(session: BoundSession) -> PerformanceRepository:
+    return PerformanceRepository(session)
 
 
 def _with_negative_volume(bar: MarketBar) -> MarketBar:
@@ -215,3 +240,138 @@ async def test_upserting_copies_work_again_in_later_transactions_of_the_connecti
         assert await market_data.copy(bars, on_conflict=ConflictMode.SKIP) == 0
 
     assert [bar.close for bar in await _stored(market_data)] == [12.0, 13.0, 14.0, 15.0]
+
+
+# --- values the driver cannot encode: refused by their row, before anything is written ------
+
+
+async def _count(repository: Repository, table: str) -> int:
+    """The rows of a table, read on the repository's own connection (the name is a constant)."""
+    async with repository._session.connection() as connection:
+        return int(await connection.fetchval(f"SELECT count(*) FROM {table}"))
+
+
+def _past_validation(item: T, **values: Any) -> T:
+    """The item with values set past its validators, as if made by code that skipped them."""
+    for name, value in values.items():
+        object.__setattr__(item, name, value)
+    return item
+
+
+@pytest.mark.parametrize("mode", list(ConflictMode))
+@pytest.mark.parametrize(
+    "values",
+    [{"volume": 2**70}, {"source": "vendor\ud800"}],
+    ids=["volume-beyond-bigint", "source-with-a-lone-surrogate"],
+)
+async def test_a_bar_that_cannot_be_encoded_is_refused_by_its_row_and_nothing_is_written(
+    market_data: MarketDataRepository, mode: ConflictMode, values: dict[str, Any]
+) -> None:
+    batch = minute_bars("AAPL", START, 5)
+    _past_validation(batch[3], **values)
+
+    with pytest.raises(ValidationError, match=r"row 3 \(AAPL 1m at .*cannot be sent") as raised:
+        await market_data.copy(batch, on_conflict=mode)
+
+    assert raised.value.row == 3
+    assert await market_data.count("AAPL") == 0
+
+
+@pytest.mark.parametrize("mode", [ConflictMode.SKIP, ConflictMode.UPDATE])
+async def test_a_bar_that_cannot_be_encoded_is_named_by_its_index_in_the_batch_given(
+    market_data: MarketDataRepository, mode: ConflictMode
+) -> None:
+    """The repeated first bar is sent once, from index 2: the fourth bar is COPY's third line."""
+    first, second, third = minute_bars("AAPL", START, 3)
+    batch = [first, second, first, _past_validation(third, volume=2**64)]
+
+    with pytest.raises(ValidationError) as raised:
+        await market_data.copy(batch, on_conflict=mode)
+
+    assert raised.value.row == 3
+
+
+async def test_the_connection_serves_again_after_a_value_it_could_not_encode(
+    market_data: MarketDataRepository,
+) -> None:
+    bad = minute_bars("AAPL", START, 3)
+    _past_validation(bad[0], volume=2**70)
+    with pytest.raises(ValidationError):
+        await market_data.copy(bad)
+
+    assert await market_data.copy(minute_bars("AAPL", START, 3)) == 3
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"rationale": "breakout \ud800"},
+        {"indicators_used": ["rsi_14", "macd\udfff"]},
+        {"metadata": {"model": object()}},
+        {"metadata": {"windows": {5, 20}}},
+    ],
+    ids=["rationale-surrogate", "indicator-list-surrogate", "metadata-object", "metadata-set"],
+)
+async def test_a_signal_that_cannot_be_encoded_is_refused_by_its_row(
+    signals: SignalRepository, values: dict[str, Any]
+) -> None:
+    batch = hourly(4)
+    _past_validation(batch[1], **values)
+
+    with pytest.raises(ValidationError, match=r"row 1 \(AAPL momentum at ") as raised:
+        await signals.copy(batch)
+
+    assert raised.value.row == 1
+    assert await _count(signals, "signals") == 0
+
+
+@pytest.mark.parametrize("mode", list(ConflictMode))
+async def test_an_indicator_whose_parameters_json_cannot_write_is_refused_by_its_row(
+    indicators: IndicatorRepository, mode: ConflictMode
+) -> None:
+    batch = daily("rsi_14", 4)
+    _past_validation(batch[2], parameters={"period": object()})
+
+    with pytest.raises(ValidationError, match=r"row 2 \(AAPL 1d rsi_14 at ") as raised:
+        await indicators.copy(batch, on_conflict=mode)
+
+    assert raised.value.row == 2
+    assert await _count(indicators, "technical_indicators") == 0
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"number_of_positions": 2**40},
+        {"time": datetime(9999, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-1)))},
+    ],
+    ids=["count-beyond-integer", "time-beyond-year-9999"],
+)
+async def test_a_snapshot_that_cannot_be_encoded_is_refused_by_its_row(
+    performance: PerformanceRepository, portfolio_id: uuid.UUID, values: dict[str, Any]
+) -> None:
+    batch = performance_hourly(portfolio_id, 3)
+    _past_validation(batch[2], **values)
+
+    with pytest.raises(ValidationError, match=r"row 2 \(portfolio ") as raised:
+        await performance.copy(batch)
+
+    assert raised.value.row == 2
+    assert await _count(performance, "portfolio_performance") == 0
+
+
+@pytest.mark.parametrize("argument", [None, 42, "AAPL", b"AAPL", {"AAPL": "bars"}])
+@pytest.mark.parametrize("repository", ["market_data", "indicators", "signals", "performance"])
+async def test_copy_refuses_an_argument_that_is_not_an_iterable_of_items(
+    session: BoundSession, repository: str, argument: object
+) -> None:
+    target = {
+        "market_data": (MarketDataRepository, "MarketBar"),
+        "indicators": (IndicatorRepository, "TechnicalIndicator"),
+        "signals": (SignalRepository, "Signal"),
+        "performance": (PerformanceRepository, "PortfolioPerformance"),
+    }
+    repository_type, item_name = target[repository]
+
+    with pytest.raises(ValidationError, match=f"expected an iterable of {item_name}, got "):
+        await repository_type(session).copy(argument)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 
@@ -72,12 +73,17 @@ async def acquire_connection(
             "the persistence context is closed: use repositories and units of work only inside "
             "'async with create_persistence_context(...)'"
         )
+    asked_at = time.monotonic()
     try:
         return await pool.acquire(timeout=acquire_timeout)
     except TimeoutError as error:
-        raise PoolExhausted(
-            f"no pooled connection became free within {acquire_timeout} s"
-        ) from error
+        if acquire_timeout is None or time.monotonic() - asked_at < acquire_timeout:
+            # Earlier than the wait allows: opening a new connection timed out.
+            raise DatabaseUnavailable(
+                "the server did not answer a new connection within connect_timeout"
+            ) from error
+        message = f"no pooled connection became free within {acquire_timeout} s"
+        raise PoolExhausted(message) from error
     except DRIVER_ERRORS as error:
         raise translate_database_error(error) from error
 
@@ -106,7 +112,10 @@ async def begin_pooled_transaction(
         except DRIVER_ERRORS as error:
             await release_connection(pool, connection, reset_timeout=acquire_timeout)
             translated = translate_database_error(error)
-            if isinstance(translated, DatabaseUnavailable) and attempt < attempts:
+            # A BEGIN that timed out met a silent server, not a connection that died in the
+            # pool: trying the others would only multiply the wait.
+            timed_out = isinstance(error, TimeoutError)
+            if isinstance(translated, DatabaseUnavailable) and attempt < attempts and not timed_out:
                 continue
             raise translated from error
         except BaseException:
@@ -138,7 +147,11 @@ async def commit_transaction(
 
 
 async def rollback_transaction(connection: Connection) -> None:
-    """Roll back; a connection that cannot do it (broken, or busy) is closed, which rolls back."""
+    """Roll back; a connection that cannot do it (broken, busy, or waiting for the cancel of a
+    call that timed out, which a silent server never answers) is closed, which rolls back."""
+    if _cancelling(connection):
+        connection.terminate()
+        return
     try:
         await transactions.rollback(connection)
     except DRIVER_ERRORS:
@@ -148,11 +161,37 @@ async def rollback_transaction(connection: Connection) -> None:
 async def release_connection(
     pool: asyncpg.Pool[Any], connection: PoolConnectionProxy[Any], *, reset_timeout: float | None
 ) -> None:
-    """Return the connection to the pool; one that cannot be reset in time is dropped."""
+    """Return the connection to the pool; one that cannot be reset in time is dropped.
+
+    So is one whose last call timed out: asyncpg then sends a cancel request over a new
+    connection and makes every later call wait for it, the reset on release included, and a
+    server that went silent never answers it.
+    """
+    if _cancelling(connection):
+        connection.terminate()
     with contextlib.suppress(*DRIVER_ERRORS, TimeoutError):
         # A connection whose reset fails (its server went away or stopped answering) has been
-        # terminated by asyncpg already; the pool opens a new one when needed.
+        # terminated by asyncpg already, and a closed one is only taken back: the pool opens
+        # a new one when needed.
         await pool.release(connection, timeout=reset_timeout)
+
+
+def _drop_if_timed_out(connection: Connection, error: BaseException) -> None:
+    """Close a connection at once after a call on it timed out on the client side.
+
+    Its ROLLBACK would first wait for asyncpg's cancel request, which a silent server leaves
+    unanswered: one more ``command_timeout``, or forever (asyncpg issue 1326). The server rolls
+    back the transaction of a connection that closed.
+    """
+    if isinstance(error, TimeoutError):
+        with contextlib.suppress(asyncpg.InterfaceError):  # a pool proxy already released
+            connection.terminate()
+
+
+def _cancelling(connection: Connection) -> bool:
+    # asyncpg has no public way to ask; its own pool asks the protocol the same way.
+    protocol = getattr(connection, "_protocol", None)
+    return bool(protocol is not None and protocol._is_cancelling())
 
 
 class Session(Protocol):
@@ -206,6 +245,7 @@ class BoundSession:
         try:
             yield connection
         except DRIVER_ERRORS as error:
+            _drop_if_timed_out(connection, error)
             translated = translate_database_error(error)
             self._remember(translated)
             raise translated from error
@@ -264,7 +304,8 @@ class PooledSession:
         try:
             try:
                 yield connection
-            except BaseException:
+            except BaseException as error:
+                _drop_if_timed_out(connection, error)
                 await rollback_transaction(connection)
                 raise
             await commit_transaction(connection)

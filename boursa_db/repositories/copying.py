@@ -18,14 +18,34 @@ Unit of Work), so a failure writes nothing of it. The staging table lives until 
 transaction (``ON COMMIT DROP``) and is emptied by each upsert, so later batches of the same
 transaction reuse it.
 
+Deadlines. asyncpg's own bound on a COPY runs from its start, so it would cut a long batch
+that is going well, and it does not even end a COPY whose connection died while asyncpg waited
+for the socket to drain (it then waits forever). So the driver's bound is off, and the COPY is
+watched instead: it ends with :class:`DatabaseUnavailable` as soon as its connection is lost, or
+when no row has been taken for the pool's ``command_timeout`` (checked ten times per
+``command_timeout``; after the last row that is the time the server has to finish). The
+connection is then closed, and its server rolls the transaction back.
+
 Tables, columns and keys are fixed by the queries of ``sql/``; nothing of the input becomes SQL.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import enum
+import math
+import operator
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import (
+    Callable,
+    Coroutine,
+    Hashable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import asyncpg
@@ -34,6 +54,7 @@ import attrs
 from boursa_db.errors import (
     BoursaDbError,
     DatabaseError,
+    DatabaseUnavailable,
     DeadlockDetected,
     Duplicate,
     ValidationError,
@@ -52,6 +73,12 @@ T = TypeVar("T")
 
 # PostgreSQL's error context for a row refused during COPY: "COPY market_data, line 3".
 _COPY_LINE = re.compile(r"\bCOPY \S+, line (\d+)")
+# What asyncpg's encoders raise for a value they cannot write: a str that is not valid UTF-8
+# (UnicodeEncodeError is a ValueError), an int too large for its column's type, JSON that
+# json.dumps refuses. asyncpg's own DataError is a ValueError too.
+_ENCODING_ERRORS = (TypeError, ValueError, OverflowError)
+# How often, within one command_timeout, a running COPY is checked for progress.
+_CHECKS_PER_DEADLINE = 10
 
 
 class ConflictMode(enum.Enum):
@@ -89,44 +116,48 @@ async def copy_items(
 ) -> int:
     """Write ``items`` with binary COPY; return how many rows were inserted or updated.
 
-    Items that are not ``target.item_type`` raise :class:`ValidationError` with ``row`` set to
-    their index, before the database is touched; an empty batch returns 0 without touching it.
-    A row the database refuses raises :class:`ValidationError` (``row`` set) or
-    :class:`Duplicate` naming its index, and nothing of the batch is written.
+    ``items`` that is not an iterable of ``target.item_type`` (None, a number, a str, a mapping,
+    or an iterable holding another type) raises :class:`ValidationError`, with ``row`` set to
+    the index of the first intruder, before the database is touched; an empty batch returns 0
+    without touching it. A row the database refuses, or that cannot be encoded for it (text
+    with a lone surrogate, JSON that cannot be written, a number too large for its column's
+    type), raises :class:`ValidationError` (``row`` set) or :class:`Duplicate` naming its
+    index, and nothing of the batch is written. A connection lost or a server gone silent
+    raises :class:`DatabaseUnavailable` (see the module's documentation for the deadlines).
     """
     mode = _conflict_mode(on_conflict)
-    typed = _checked(target, list(items))
+    typed = _checked(target, _as_list(target, items))
     # positions[i] is the index in the batch of the i-th record sent: COPY's line i + 1.
-    # Records are made while COPY encodes them, one at a time, by map() (the loop stays in C):
-    # a list of 100,000 tuples would cost more to build, and to garbage-collect, than to send.
     positions: Sequence[int] = (
         range(len(typed)) if mode is ConflictMode.FAIL else _last_of_each(target, typed)
     )
     if not positions:
         return 0
 
-    def records() -> Iterator[tuple[Any, ...]]:
-        return map(target.to_record, map(typed.__getitem__, positions))
-
     async with session.connection() as connection, atomic(connection):
         if mode is ConflictMode.FAIL:
-            return await _copy(
-                connection, target.copy_into_table, records(), target, typed, positions
-            )
+            return await _copy(connection, target.copy_into_table, target, typed, positions)
         try:
             async with atomic(connection):
-                return await _copy(
-                    connection, target.copy_into_table, records(), target, typed, positions
-                )
+                return await _copy(connection, target.copy_into_table, target, typed, positions)
         except (Duplicate, DeadlockDetected):
             # Some keys exist already, or a concurrent batch holds some of them (it met them in
             # another order): merge through the staging table, which inserts in key order.
             pass
         await target.create_staging(connection)
-        await _copy(connection, target.copy_into_staging, records(), target, typed, positions)
+        await _copy(connection, target.copy_into_staging, target, typed, positions)
         if mode is ConflictMode.SKIP:
             return int(await target.insert_from_staging(connection))
         return int(await target.upsert_from_staging(connection))
+
+
+def _as_list(target: CopyTarget[T], items: object) -> list[object]:
+    # A str or a mapping is iterable, but of characters or keys: never what the caller meant.
+    if isinstance(items, str | bytes | bytearray | Mapping) or not isinstance(items, Iterable):
+        raise ValidationError(
+            f"expected an iterable of {target.item_type.__name__}, got {type(items).__name__}"
+        )
+    return list(items)
 
 
 def _conflict_mode(value: object) -> ConflictMode:
@@ -163,15 +194,107 @@ def _last_of_each(target: CopyTarget[T], items: list[T]) -> list[int]:
 async def _copy(
     connection: Connection,
     query: Query,
-    records: Iterator[tuple[Any, ...]],
     target: CopyTarget[T],
     items: list[T],
     positions: Sequence[int],
 ) -> int:
+    # Records are made while COPY encodes them, one at a time, by map() (the loop stays in C):
+    # a list of 100,000 tuples would cost more to build, and to garbage-collect, than to send.
+    # asyncpg encodes each record as soon as it has taken it, so what is left of ``pending``
+    # tells how far COPY got: the progress the watch sees, and the row a client-side failure
+    # belongs to.
+    pending = iter(positions)
+    records = map(target.to_record, map(items.__getitem__, pending))
     try:
-        return await query.copy(connection, records)
+        return await _watched(
+            connection, query.copy(connection, records, driver_timeout=math.inf), pending
+        )
     except asyncpg.PostgresError as error:
         raise _naming_the_row(error, target, items, positions) from error
+    except BoursaDbError:
+        raise
+    except _ENCODING_ERRORS as error:
+        taken = len(positions) - operator.length_hint(pending)
+        if taken == 0:
+            raise ValidationError(f"the batch cannot be sent to the database: {error}") from error
+        index = positions[taken - 1]
+        message = (
+            f"row {index} ({target.describe(items[index])}): a value cannot be sent to the "
+            f"database ({type(error).__name__}: {error})"
+        )
+        raise ValidationError(message, row=index) from error
+
+
+async def _watched(
+    connection: Connection, copying: Coroutine[Any, Any, int], pending: Iterator[int]
+) -> int:
+    """Run the COPY; give up when its connection dies or when it stops making progress.
+
+    asyncpg waits for the socket to drain before it sends more rows, and a connection lost
+    during that wait never wakes it: without this watch the COPY would wait forever.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(copying)
+    lost: asyncio.Future[None] = loop.create_future()
+
+    def on_lost(_: object) -> None:
+        if not lost.done():
+            lost.set_result(None)
+
+    connection.add_termination_listener(on_lost)
+    patience = _command_timeout(connection)
+    left, progressed_at = operator.length_hint(pending), loop.time()
+    try:
+        while True:
+            await asyncio.wait(
+                (task, lost),
+                timeout=None if patience is None else patience / _CHECKS_PER_DEADLINE,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            if task.done():
+                return task.result()
+            if lost.done():
+                reason = "the connection was lost during COPY"
+                break
+            if operator.length_hint(pending) != left:
+                left, progressed_at = operator.length_hint(pending), loop.time()
+            elif patience is not None and loop.time() - progressed_at >= patience:
+                reason = f"COPY made no progress for {patience:g} s (command_timeout)"
+                break
+    except asyncio.CancelledError:
+        # The caller was cancelled: so is the COPY, which sends CopyFail and leaves the
+        # connection usable, as it would have without the watch.
+        task.cancel()
+        await asyncio.wait((task,))
+        raise
+    finally:
+        if not lost.done():
+            with contextlib.suppress(asyncpg.InterfaceError):  # a proxy already released
+                connection.remove_termination_listener(on_lost)
+    await _abandon(connection, task)
+    raise DatabaseUnavailable(reason)
+
+
+async def _abandon(connection: Connection, task: asyncio.Future[int]) -> None:
+    """Drop the connection and stop the COPY task.
+
+    The connection is closed first: cancelling a COPY asks asyncpg to send a cancel request
+    over a new connection, which a silent server would leave unanswered.
+    """
+    with contextlib.suppress(asyncpg.InterfaceError):  # a proxy already released
+        connection.terminate()
+    task.cancel()
+    await asyncio.wait((task,))
+    if not task.cancelled():
+        task.exception()  # retrieved, so that asyncio does not log it as lost
+
+
+def _command_timeout(connection: Connection) -> float | None:
+    # The pool's command_timeout, which asyncpg keeps in the connection's private config and
+    # offers no public getter for. Plain connections without one are watched for loss only.
+    config = getattr(connection, "_config", None)
+    timeout = getattr(config, "command_timeout", None)
+    return None if timeout is None else float(timeout)
 
 
 def _naming_the_row(
