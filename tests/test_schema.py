@@ -15,6 +15,9 @@ from tests.test_migrations import YOYO_TABLES
 TIME_SERIES_TABLES = ("market_data", "technical_indicators", "signals", "portfolio_performance")
 NOW = datetime(2026, 11, 2, 15, 30, tzinfo=UTC)
 INF = math.inf
+# What asyncpg sends as 'infinity' and '-infinity'.
+FOREVER = datetime.max.replace(tzinfo=UTC)
+NEVER = datetime.min.replace(tzinfo=UTC)
 # NUMERIC NaN sorts above every number, so it passes "> 0" and ">= 0"; only *_not_nan refuse it.
 NAN = Decimal("NaN")
 
@@ -276,7 +279,45 @@ BAD_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
         {"number_of_positions": -1},
     ),
     "portfolio_performance_not_nan": ("portfolio_performance", {"invested_value": NAN}),
+    "alerts_finite_times": ("alerts", {"last_triggered_at": NEVER}),
+    "audit_log_finite_times": ("audit_log", {"changed_at": FOREVER}),
+    "fundamental_data_finite_times": ("fundamental_data", {"period_end": date.max}),
+    "instruments_finite_times": ("instruments", {"created_at": NEVER}),
+    "market_data_finite_times": ("market_data", {"time": NEVER}),
+    "notifications_finite_times": ("notifications", {"read_at": FOREVER}),
+    "portfolio_performance_finite_times": ("portfolio_performance", {"time": NEVER}),
+    "portfolios_finite_times": ("portfolios", {"created_at": NEVER}),
+    "positions_finite_times": ("positions", {"opened_at": NEVER}),
+    "refresh_tokens_finite_times": ("refresh_tokens", {"revoked_at": FOREVER}),
+    "signals_finite_times": ("signals", {"time": NEVER}),
+    "system_config_finite_times": ("system_config", {"updated_at": FOREVER}),
+    "technical_indicators_finite_times": ("technical_indicators", {"time": NEVER}),
+    "transactions_finite_times": ("transactions", {"executed_at": NEVER}),
+    "users_finite_times": ("users", {"date_of_birth": date.min}),
 }
+
+
+async def test_every_timestamp_and_date_column_is_checked_to_be_finite(
+    connection: asyncpg.Connection,
+) -> None:
+    """asyncpg reads 'infinity' back as a naive datetime.max: no stored time may be infinite."""
+    unchecked = await connection.fetch(
+        """
+        SELECT c.table_name, c.column_name
+        FROM information_schema.columns AS c
+        JOIN information_schema.tables AS t USING (table_schema, table_name)
+        WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+          AND c.data_type IN ('timestamp with time zone', 'date')
+          AND c.table_name <> ALL($1::text[])
+          AND NOT EXISTS (
+              SELECT FROM pg_constraint AS k
+              WHERE k.conrelid = format('%I', c.table_name)::regclass AND k.contype = 'c'
+                AND pg_get_constraintdef(k.oid)
+                    LIKE '%isfinite(' || quote_ident(c.column_name) || ')%')
+        """,
+        sorted(YOYO_TABLES),
+    )
+    assert [tuple(row) for row in unchecked] == []
 
 
 async def test_no_column_is_a_timestamp_without_time_zone(connection: asyncpg.Connection) -> None:

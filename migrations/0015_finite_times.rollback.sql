@@ -1,0 +1,15 @@
+ALTER TABLE users DROP CONSTRAINT users_finite_times;
+ALTER TABLE transactions DROP CONSTRAINT transactions_finite_times;
+ALTER TABLE technical_indicators DROP CONSTRAINT technical_indicators_finite_times;
+ALTER TABLE system_config DROP CONSTRAINT system_config_finite_times;
+ALTER TABLE signals DROP CONSTRAINT signals_finite_times;
+ALTER TABLE refresh_tokens DROP CONSTRAINT refresh_tokens_finite_times;
+ALTER TABLE positions DROP CONSTRAINT positions_finite_times;
+ALTER TABLE portfolios DROP CONSTRAINT portfolios_finite_times;
+ALTER TABLE portfolio_performance DROP CONSTRAINT portfolio_performance_finite_times;
+ALTER TABLE notifications DROP CONSTRAINT notifications_finite_times;
+ALTER TABLE market_data DROP CONSTRAINT market_data_finite_times;
+ALTER TABLE instruments DROP CONSTRAINT instruments_finite_times;
+ALTER TABLE fundamental_data DROP CONSTRAINT fundamental_data_finite_times;
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_finite_times;
+ALTER TABLE alerts DROP CONSTRAINT alerts_finite_times;
