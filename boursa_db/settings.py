@@ -70,6 +70,8 @@ _IDENTITY_PARAMETERS = {"user", "database", "replication"}
 
 # Session settings that have a setting of their own, checked here: one way to set each.
 _OWN_SETTINGS = {"application_name", "statement_timeout"}
+# Session settings the library's SQL relies on: day and hour buckets are cut in UTC.
+_FIXED_SETTINGS = {"timezone"}
 
 
 class Secret:
@@ -271,7 +273,7 @@ def checked_server_settings(extra: object) -> dict[str, str]:
 
     Names and values are text without control characters; ``user``, ``database`` and
     ``replication`` are not session settings; ``application_name`` and ``statement_timeout``
-    have settings of their own.
+    have settings of their own; ``TimeZone`` stays UTC.
     """
     if not isinstance(extra, Mapping):
         raise ConfigurationError("server_settings must map setting names to text")
@@ -283,6 +285,11 @@ def checked_server_settings(extra: object) -> dict[str, str]:
             )
         if name.lower() in _IDENTITY_PARAMETERS:
             raise ConfigurationError(f"server_settings may not set {name!r}: put it in the URL")
+        if name.lower() in _FIXED_SETTINGS:
+            raise ConfigurationError(
+                f"server_settings may not set {name!r}: every connection runs in UTC, which the "
+                "library's SQL relies on"
+            )
         if name.lower() in _OWN_SETTINGS:
             raise ConfigurationError(
                 f"server_settings may not set {name!r}: use the {name.lower()} setting"

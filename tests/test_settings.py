@@ -102,6 +102,7 @@ async def test_a_plain_application_name_still_names_the_session(login_as: LoginF
         {"replication": "database"},
         {"application_name": "other"},
         {"statement_timeout": "0"},
+        {"TimeZone": "America/New_York"},
         {"search_path": 5},
     ],
     ids=[
@@ -112,6 +113,7 @@ async def test_a_plain_application_name_still_names_the_session(login_as: LoginF
         "replication",
         "application_name",
         "statement_timeout",
+        "timezone",
         "not-text",
     ],
 )
