@@ -47,22 +47,30 @@ def crowd(loop: Loop, main_url: str) -> Iterator[Contenders]:
 
 
 async def _burst(
-    call: Callable[[], Awaitable[Any]], callers: int, calls: int, latencies: list[float]
+    call: Callable[[], Awaitable[Any]],
+    callers: int,
+    calls: int,
+    latencies: list[float],
+    failures: dict[str, int] | None = None,
 ) -> int:
-    """Run the burst; append every call's latency; return the number of failed calls."""
+    """Run the burst; append every call's latency; return the number of failed calls, counted
+    by error message in ``failures``."""
     clock = time.perf_counter
 
     async def caller() -> int:
-        failures = 0
+        failed = 0
         for _ in range(calls):
             started = clock()
             try:
                 await call()
-            except Exception:
-                failures += 1
+            except Exception as error:
+                failed += 1
+                if failures is not None:
+                    message = f"{type(error).__name__}: {error}"[:200]
+                    failures[message] = failures.get(message, 0) + 1
             else:
                 latencies.append(clock() - started)
-        return failures
+        return failed
 
     return sum(await asyncio.gather(*(caller() for _ in range(callers))))
 
@@ -96,7 +104,7 @@ def test_concurrent_latest_prices(
     calls = {"boursa_db": boursa, "asyncpg": raw, "floor": floor, "boursa_db_no_tx": boursa_no_tx}
     callers, per_caller = size.concurrent_callers, size.calls_per_caller
     results: dict[str, dict[str, Any]] = {
-        name: {"latencies": [], "bursts": [], "errors": 0} for name in CONTENDERS
+        name: {"latencies": [], "bursts": [], "errors": 0, "failures": {}} for name in CONTENDERS
     }
     order = list(CONTENDERS)
     shuffle = random.Random("concurrency").shuffle
@@ -107,7 +115,9 @@ def test_concurrent_latest_prices(
         for name in order:
             kept = results[name]
             started = time.perf_counter()
-            kept["errors"] += loop.run(_burst(calls[name], callers, per_caller, kept["latencies"]))
+            kept["errors"] += loop.run(
+                _burst(calls[name], callers, per_caller, kept["latencies"], kept["failures"])
+            )
             kept["bursts"].append(time.perf_counter() - started)
 
     for call in calls.values():  # every pooled connection prepares its statement
@@ -123,7 +133,8 @@ def test_concurrent_latest_prices(
 
     benchmark.pedantic(bursts, rounds=BURSTS, iterations=1)
 
+    # Errors are counted, not asserted: the report marks the target "0 errors" missed and
+    # names the first error, and the other measurements of the run still count.
     benchmark.extra_info["contenders"] = results
-    for name, kept in results.items():
-        assert kept["errors"] == 0, f"{name}: {kept['errors']} calls failed"
-        assert len(kept["latencies"]) == BURSTS * callers * per_caller
+    for kept in results.values():
+        assert len(kept["latencies"]) + kept["errors"] == BURSTS * callers * per_caller

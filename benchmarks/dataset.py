@@ -53,6 +53,7 @@ STALE_SYMBOL = "OLDCO"
 STALE_AGE_DAYS = 400
 """The stale symbol's newest bar is this many days before :data:`LAST_TRADING_DAY`."""
 STALE_HISTORY_DAYS = 30
+DAYS_PER_TRANSACTION = 100
 UNKNOWN_SYMBOL = "NO-SUCH"
 """A symbol no dataset has: asked for among others, it must be absent from the answer."""
 
@@ -317,12 +318,19 @@ async def load(context: PersistenceContext, spec: DatasetSpec) -> None:
     for symbol, minutes, history in series:
         async with context.uow() as uow:
             await uow.market_data.copy(minute_bars(symbol, minutes))
-            if history:
-                bars = daily_bars(symbol, history)
-                await uow.market_data.copy(bars)
-                await uow.indicators.copy(daily_indicators(bars))
             if spec.signals:
                 await uow.signals.copy(daily_signals(symbol, minutes))
+        bars = daily_bars(symbol, history)
+        indicators = daily_indicators(bars)
+        # A transaction locks every chunk it writes (and the chunk's indexes) until it ends:
+        # years of daily bars in one would overflow the server's lock table
+        # (max_locks_per_transaction), so they go in slices of DAYS_PER_TRANSACTION days.
+        for first in range(0, len(bars), DAYS_PER_TRANSACTION):
+            async with context.uow() as uow:
+                await uow.market_data.copy(bars[first : first + DAYS_PER_TRANSACTION])
+                await uow.indicators.copy(
+                    indicators[2 * first : 2 * (first + DAYS_PER_TRANSACTION)]
+                )
     batch = 500
     for first in range(0, spec.users, batch):
         async with context.uow() as uow:

@@ -16,6 +16,8 @@ join, not two queries).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import asyncpg
 
 SCHEMA = "bench_floor"
@@ -24,21 +26,35 @@ _BAR = "time, symbol, interval_type, open, high, low, close, adjusted_close, vol
 
 
 async def build_floor(url: str) -> None:
-    """(Re)create ``bench_floor`` from the database's current rows."""
+    """(Re)create ``bench_floor`` from the database's current rows.
+
+    The bars are copied in slices of 100 days, one transaction each: on a hypertable a
+    statement locks every chunk it reads until its transaction ends, and years of one-day
+    chunks in one transaction would overflow the server's lock table.
+    """
     connection = await asyncpg.connect(url)
     try:
-        async with connection.transaction():
-            await connection.execute(f"""
-                DROP SCHEMA IF EXISTS {SCHEMA} CASCADE;
-                CREATE SCHEMA {SCHEMA};
-                CREATE TABLE {SCHEMA}.market_data (LIKE public.market_data INCLUDING ALL);
-                INSERT INTO {SCHEMA}.market_data SELECT * FROM public.market_data
-                    ORDER BY symbol, interval_type, time;
-                CREATE TABLE {SCHEMA}.daily_market_summary AS
-                    SELECT * FROM public.daily_market_summary ORDER BY symbol, interval_type, day;
-                ALTER TABLE {SCHEMA}.daily_market_summary
-                    ADD PRIMARY KEY (symbol, interval_type, day);
-            """)
+        await connection.execute(f"""
+            DROP SCHEMA IF EXISTS {SCHEMA} CASCADE;
+            CREATE SCHEMA {SCHEMA};
+            CREATE TABLE {SCHEMA}.market_data (LIKE public.market_data INCLUDING ALL);
+        """)
+        first, last = await connection.fetchrow("SELECT min(time), max(time) FROM market_data")
+        start = first
+        while first is not None and start <= last:
+            end = start + timedelta(days=100)
+            await connection.execute(
+                f"INSERT INTO {SCHEMA}.market_data SELECT * FROM public.market_data "
+                "WHERE time >= $1 AND time < $2 ORDER BY symbol, interval_type, time",
+                start,
+                end,
+            )
+            start = end
+        await connection.execute(f"""
+            CREATE TABLE {SCHEMA}.daily_market_summary AS
+                SELECT * FROM public.daily_market_summary ORDER BY symbol, interval_type, day;
+            ALTER TABLE {SCHEMA}.daily_market_summary ADD PRIMARY KEY (symbol, interval_type, day);
+        """)
     finally:
         await connection.close()
 
