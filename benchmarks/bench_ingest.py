@@ -13,18 +13,26 @@ SQLAlchemy (an ORM object cannot be added twice). What a round includes:
 * ``orm_add_all``: ``session.add_all(rows)`` then ``await session.commit()``;
 * ``build_market_bars``: constructing the validated ``MarketBar`` objects from tuples (no I/O),
   the price of validation a caller pays before ``copy``.
+
+Parallel ingest (``test_parallel_ingest``) writes a bigger batch (``size.parallel_ingest_rows``,
+2,000,000 bars of 100 symbols outside ``smoke``) two ways: the library's parallel COPY over
+``size.parallel_workers`` pooled connections, and ONE raw ``copy_records_to_table`` of the same
+rows on one connection. The library's entry point is found by :func:`parallel_copy`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import inspect
+from collections.abc import Awaitable, Callable, Iterator
 from itertools import chain, islice
 from typing import Any
 
 import pytest
 
-from benchmarks.dataset import Size, minute_bars, trading_days
+from benchmarks.conftest import RUN_INFO
+from benchmarks.dataset import minute_bars, trading_days
 from benchmarks.harness import Contenders, Loop, open_contenders, settle
+from benchmarks.sizes import Size
 from boursa_db import ConflictMode, MarketBar
 from boursa_db.queries import default_library
 
@@ -46,9 +54,9 @@ WAYS = (
 SLOW_WAYS = {"executemany", "orm_add_all"}
 
 
-def _batch(rows: int) -> list[MarketBar]:
-    days = trading_days(-(-rows // (10 * 390)))
-    bars = chain.from_iterable(minute_bars(f"ING{index:02d}", days) for index in range(10))
+def _batch(rows: int, symbols: int = 10) -> list[MarketBar]:
+    days = trading_days(-(-rows // (symbols * 390)))
+    bars = chain.from_iterable(minute_bars(f"ING{index:03d}", days) for index in range(symbols))
     return list(islice(bars, rows))
 
 
@@ -69,7 +77,7 @@ def _record(bar: MarketBar) -> tuple[Any, ...]:
 
 @pytest.fixture(scope="module")
 def ingest(loop: Loop, ingest_url: str) -> Iterator[Contenders]:
-    opened = loop.run(open_contenders(ingest_url, pool_size=2))
+    opened = loop.run(open_contenders(ingest_url, pool_size=2, peers=False))
     yield opened
     loop.run(opened.close())
 
@@ -192,3 +200,89 @@ def test_ingest(
 async def _count(contenders: Contenders) -> int:
     async with contenders.pool.acquire() as connection:
         return int(await connection.fetchval("SELECT count(*) FROM market_data"))
+
+
+PARALLEL_WAYS = ("copy_parallel", "copy_records_to_table_single")
+
+
+def parallel_copy(context: Any, workers: int) -> Callable[[list[MarketBar]], Awaitable[Any]] | str:
+    """The library's parallel ingest of bars over ``workers`` connections, or why there is none.
+
+    Adapt this one function when the API settles: ``market_data.copy_parallel(bars, workers=)``
+    on the context, else ``market_data.copy(bars, workers=)``.
+    """
+    repository = context.market_data
+    method = getattr(repository, "copy_parallel", None)
+    if method is not None:
+        return lambda bars: method(bars, workers=workers)
+    if "workers" in inspect.signature(repository.copy).parameters:
+        return lambda bars: repository.copy(bars, workers=workers)
+    return "boursa_db has no parallel ingest (no market_data.copy_parallel, no copy(workers=))"
+
+
+@pytest.fixture(scope="module")
+def parallel_ingest(loop: Loop, ingest_url: str, size: Size) -> Iterator[Contenders]:
+    opened = loop.run(
+        open_contenders(ingest_url, pool_size=size.parallel_workers, orm=False, peers=False)
+    )
+    yield opened
+    loop.run(opened.close())
+
+
+@pytest.fixture(scope="module")
+def big_batch(size: Size) -> list[MarketBar]:
+    bars = _batch(size.parallel_ingest_rows, symbols=100)
+    settle()
+    return bars
+
+
+@pytest.mark.parametrize("way", PARALLEL_WAYS)
+def test_parallel_ingest(
+    benchmark: Any,
+    loop: Loop,
+    parallel_ingest: Contenders,
+    big_batch: list[MarketBar],
+    size: Size,
+    way: str,
+) -> None:
+    contenders = parallel_ingest
+    if way == "copy_parallel":
+        found = parallel_copy(contenders.context, size.parallel_workers)
+        if isinstance(found, str):
+            RUN_INFO.setdefault("skipped", {})["copy_parallel"] = found
+            pytest.skip(found)
+        write = found
+
+        def target() -> None:
+            loop.run(write(big_batch))
+
+    else:
+        records = [_record(bar) for bar in big_batch]
+        pool = contenders.pool
+
+        async def single() -> None:
+            async with pool.acquire() as connection:
+                await connection.copy_records_to_table(
+                    "market_data", records=records, columns=COPY_COLUMNS
+                )
+
+        def target() -> None:
+            loop.run(single())
+
+    benchmark.group = "parallel_ingest"
+    benchmark.extra_info.update(
+        kind="parallel_ingest",
+        shape="parallel_ingest",
+        contender=way,
+        rows=len(big_batch),
+        workers=size.parallel_workers if way == "copy_parallel" else 1,
+    )
+
+    benchmark.pedantic(
+        target,
+        setup=lambda: loop.run(_truncate(contenders)),
+        rounds=size.parallel_ingest_rounds,
+        warmup_rounds=0,
+    )
+
+    assert loop.run(_count(contenders)) == len(big_batch)

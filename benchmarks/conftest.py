@@ -1,15 +1,17 @@
-"""Fixtures of the benchmark suite: the server, the loaded datasets, the three contenders.
+"""Fixtures of the benchmark suite: the server, the loaded datasets, the contenders.
 
-``BOURSA_BENCH_SIZE`` picks the preset (``smoke``, ``default``, ``large``; see
-:mod:`benchmarks.dataset`); ``DATABASE_URL`` picks the server (else an embedded one). The
+``BOURSA_BENCH_SIZE`` picks the preset (``smoke``, ``default``, ``large``, ``history``; see
+:mod:`benchmarks.sizes`); ``DATABASE_URL`` picks the server (else an embedded one). The
 suite's modules are ``bench_*.py``, collected only when ``benchmarks/`` is named on the command
 line: the default ``pytest`` run (``testpaths = tests``) never sees them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from importlib.metadata import version
@@ -19,17 +21,27 @@ from typing import Any
 import pytest
 
 from benchmarks.dataset import (
+    BARS_PER_DAY,
     LAST_TRADING_DAY,
     LATEST_PRICE_SYMBOLS,
     SERIES_SYMBOL,
-    SIZES,
-    Size,
+    STALE_SYMBOL,
+    UNKNOWN_SYMBOL,
+    DatasetSpec,
     email,
     series_window,
 )
 from benchmarks.harness import Contenders, Loop, open_contenders, settle
-from benchmarks.server import Server, dataset_database, drop_database, fresh_database, open_server
+from benchmarks.server import (
+    Server,
+    dataset_database,
+    describe_chunks,
+    drop_database,
+    fresh_database,
+    open_server,
+)
 from benchmarks.shapes import Params
+from benchmarks.sizes import SIZES, Size
 
 POOL_SIZE = 2
 """Connections per contender for the one-caller-at-a-time measurements."""
@@ -98,23 +110,50 @@ def server(size: Size) -> Iterator[Server]:
             python=platform.python_version(),
             asyncpg=version("asyncpg"),
             sqlalchemy=version("sqlalchemy"),
+            aiosql=version("aiosql"),
+            psycopg=version("psycopg"),
             attrs=version("attrs"),
-            main_dataset={
-                "symbols": size.main.symbols,
-                "trading_days": size.main.trading_days,
-                "minute_bars": size.main.minute_bars,
-                "daily_bar_days": size.main.daily_days,
-                "users": size.main.users,
-                "positions_per_portfolio": size.main.positions_per_portfolio,
-            },
+            main_dataset=size.main.describe(),
             pool_size=POOL_SIZE,
         )
         yield opened
 
 
+def _database(server: Server, name: str, spec: DatasetSpec, label: str, log: Any) -> str:
+    url = dataset_database(server, name, spec, log)
+    chunks = asyncio.run(describe_chunks(url))
+    RUN_INFO.setdefault("datasets", {})[label] = {**spec.describe(), **chunks}
+    log(f"{label}: {chunks}")
+    return url
+
+
+def params_for(
+    spec: DatasetSpec,
+    *,
+    portfolio_id: uuid.UUID | None = None,
+    user_email: str | None = None,
+) -> Params:
+    """The arguments of every shape on a dataset of ``spec``."""
+    start, end = series_window(spec)
+    return Params(
+        symbols=LATEST_PRICE_SYMBOLS,
+        mixed_symbols=("AAPL", "MSFT", "TSLA", STALE_SYMBOL, UNKNOWN_SYMBOL),
+        stale_symbol=STALE_SYMBOL if spec.stale_symbol else None,
+        series_symbol=SERIES_SYMBOL,
+        series_start=start,
+        series_end=end,
+        series_bars=min(30, spec.trading_days) * BARS_PER_DAY,
+        summary_now=end,
+        portfolio_id=portfolio_id,
+        user_email=user_email,
+        summary_start=LAST_TRADING_DAY - timedelta(days=364),
+        summary_end=LAST_TRADING_DAY,
+    )
+
+
 @pytest.fixture(scope="session")
 def main_url(server: Server, size: Size, log: Any) -> str:
-    return dataset_database(server, f"boursa_bench_{size.name}_main", size.main, log)
+    return _database(server, f"boursa_bench_{size.name}_main", size.main, "main", log)
 
 
 @pytest.fixture(scope="session")
@@ -135,40 +174,41 @@ def params(loop: Loop, contenders: Contenders, size: Size) -> Params:
     portfolio = loop.run(contenders.context.portfolios.find_by_name(user.id, "Main"))
     assert portfolio is not None
     assert portfolio.id is not None
-    start, end = series_window(size.main)
-    return Params(
-        symbols=LATEST_PRICE_SYMBOLS,
-        series_symbol=SERIES_SYMBOL,
-        series_start=start,
-        series_end=end,
-        portfolio_id=portfolio.id,
-        user_email=user_email,
-        summary_start=LAST_TRADING_DAY - timedelta(days=364),
-        summary_end=LAST_TRADING_DAY,
-    )
+    return params_for(size.main, portfolio_id=portfolio.id, user_email=user_email)
 
 
-class ScaledDatabases:
-    """The scaling datasets, loaded (or reused) on first use, with boursa_db and raw pools."""
+COMPRESSED = "compressed"
+"""The label of the compressed copy of the deepest history step."""
 
-    def __init__(self, server: Server, size: Size, loop: Loop, log: Any) -> None:
+
+class HistorySteps:
+    """The history steps (and the compressed copy), loaded or reused on first use, each with
+    boursa_db, same-SQL asyncpg and floor pools."""
+
+    def __init__(self, server: Server, size: Size, loop: Loop, log: Any, main_url: str) -> None:
         self._server, self._size, self._loop, self._log = server, size, loop, log
-        self._open: dict[int, Contenders] = {}
+        self._main_url = main_url
+        self._open: dict[str, Contenders] = {}
 
-    def contenders(self, factor: int) -> Contenders:
-        if factor not in self._open:
-            spec = self._size.scaled(factor)
-            name = f"boursa_bench_{self._size.name}_scale{factor}"
-            url = dataset_database(self._server, name, spec, self._log)
-            self._open[factor] = self._loop.run(
-                open_contenders(url, pool_size=POOL_SIZE, orm=False)
+    def spec(self, label: str) -> DatasetSpec:
+        if label == COMPRESSED:
+            assert self._size.compressed is not None
+            return self._size.compressed
+        step = next(step for step in self._size.steps if step.label == label)
+        return step.spec or self._size.main
+
+    def contenders(self, label: str) -> Contenders:
+        if label not in self._open:
+            spec = self.spec(label)
+            main = label != COMPRESSED and spec == self._size.main
+            name = f"boursa_bench_{self._size.name}_{label}"
+            url = self._main_url if main else _database(self._server, name, spec, label, self._log)
+            if main:
+                RUN_INFO.setdefault("datasets", {})[label] = RUN_INFO["datasets"]["main"]
+            self._open[label] = self._loop.run(
+                open_contenders(url, pool_size=POOL_SIZE, orm=False, peers=False)
             )
-            RUN_INFO.setdefault("scaling", {})[str(factor)] = {
-                "symbols": spec.symbols,
-                "trading_days": spec.trading_days,
-                "minute_bars": spec.minute_bars,
-            }
-        return self._open[factor]
+        return self._open[label]
 
     def close(self) -> None:
         for opened in self._open.values():
@@ -176,8 +216,10 @@ class ScaledDatabases:
 
 
 @pytest.fixture(scope="session")
-def scaled(server: Server, size: Size, loop: Loop, log: Any) -> Iterator[ScaledDatabases]:
-    databases = ScaledDatabases(server, size, loop, log)
+def steps(
+    server: Server, size: Size, loop: Loop, log: Any, main_url: str
+) -> Iterator[HistorySteps]:
+    databases = HistorySteps(server, size, loop, log, main_url)
     yield databases
     databases.close()
 

@@ -1,12 +1,14 @@
-"""The benchmark data: size presets and a deterministic generator, loaded with the library's COPY.
+"""The benchmark data: a deterministic generator, loaded with the library's COPY.
 
 Everything derives from a seed and a fixed calendar, so two runs (or two machines) load the same
 rows: prices are random walks from ``random.Random(f"{SEED}:{symbol}:{kind}")``. One-minute bars
 cover the regular New York session (14:30-21:00 UTC, 390 bars) of weekdays ending on
-:data:`LAST_TRADING_DAY`; daily bars (``1d``, stamped at midnight UTC) cover the weekdays of the
-year before it. Users own one portfolio each with positions in the generated symbols; daily
-indicators (``sma_20``, ``rsi_14``) and one ``momentum`` signal per symbol and trading day fill the
-other time-series tables.
+:data:`LAST_TRADING_DAY`; daily bars (``1d``, stamped at midnight UTC) cover every calendar day of
+the history before it, so that the number of days is the number of one-day chunks. Users own one
+portfolio each with positions in the generated symbols; daily indicators (``sma_20``,
+``rsi_14``) and one ``momentum`` signal per symbol and trading day fill the other time-series
+tables. :data:`STALE_SYMBOL` stopped trading :data:`STALE_AGE_DAYS` days before the others. The
+presets live in :mod:`benchmarks.sizes`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from boursa_db import (
     TechnicalIndicator,
     User,
 )
-from boursa_db.maintenance import refresh_aggregates
+from boursa_db.maintenance import compress_chunks, refresh_aggregates
 from boursa_db.migrations import migration_ids
 
 if TYPE_CHECKING:
@@ -47,6 +49,13 @@ SOURCE = "bench"
 REAL_SYMBOLS = ("AAPL", "GOOGL", "MSFT", "TSLA", "AMZN", "BRK-B", "MC.PA", "BTC-USD", "GC=F")
 LATEST_PRICE_SYMBOLS = REAL_SYMBOLS[:5]
 SERIES_SYMBOL = "AAPL"
+STALE_SYMBOL = "OLDCO"
+STALE_AGE_DAYS = 400
+"""The stale symbol's newest bar is this many days before :data:`LAST_TRADING_DAY`."""
+STALE_HISTORY_DAYS = 30
+DAYS_PER_TRANSACTION = 100
+UNKNOWN_SYMBOL = "NO-SUCH"
+"""A symbol no dataset has: asked for among others, it must be absent from the answer."""
 
 
 @attrs.frozen(kw_only=True)
@@ -55,98 +64,54 @@ class DatasetSpec:
 
     symbols: int
     trading_days: int
-    daily_days: int = 0
-    """Weekdays of ``1d`` bars (and daily indicators) per symbol, ending on the last day."""
+    """Weekdays of one-minute bars per symbol, ending on :data:`LAST_TRADING_DAY`."""
+    history_days: int = 0
+    """Calendar days of ``1d`` bars (and daily indicators) per symbol, one bar on EVERY day (a
+    market open seven days a week), so that N days of history make N one-day chunks."""
     users: int = 0
     positions_per_portfolio: int = 0
     signals: bool = False
+    stale_symbol: bool = False
+    """Add :data:`STALE_SYMBOL`, whose newest bars (``1m`` and ``1d``) are
+    :data:`STALE_AGE_DAYS` days older than everyone else's."""
+    compressed: bool = False
+    """After loading, compress every chunk with ``boursa_db.maintenance.compress_chunks``."""
 
     @property
     def minute_bars(self) -> int:
-        return self.symbols * self.trading_days * BARS_PER_DAY
+        stale = BARS_PER_DAY if self.stale_symbol else 0
+        return self.symbols * self.trading_days * BARS_PER_DAY + stale
+
+    @property
+    def daily_bars(self) -> int:
+        stale = STALE_HISTORY_DAYS if self.stale_symbol else 0
+        return self.symbols * self.history_days + stale
+
+    def describe(self) -> dict[str, object]:
+        """The spec as plain values, for the results' JSON."""
+        return {
+            "symbols": self.symbols,
+            "trading_days": self.trading_days,
+            "minute_bars": self.minute_bars,
+            "history_days": self.history_days,
+            "daily_bars": self.daily_bars,
+            "users": self.users,
+            "positions_per_portfolio": self.positions_per_portfolio,
+            "stale_symbol": STALE_SYMBOL if self.stale_symbol else None,
+            "compressed": self.compressed,
+        }
 
     def fingerprint(self) -> str:
         """Changes whenever the rows would: the spec, the generator's code, the migrations."""
+        from benchmarks.floor import build_floor
+
         digest = hashlib.sha256()
         digest.update(repr(self).encode())
-        digest.update(repr((SEED, LAST_TRADING_DAY, REAL_SYMBOLS)).encode())
-        for function in _GENERATOR:
+        digest.update(repr((SEED, LAST_TRADING_DAY, REAL_SYMBOLS, STALE_AGE_DAYS)).encode())
+        for function in (*_GENERATOR, build_floor):
             digest.update(inspect.getsource(function).encode())
         digest.update(",".join(migration_ids()).encode())
         return digest.hexdigest()[:16]
-
-
-@attrs.frozen(kw_only=True)
-class Size:
-    """A preset of the suite: the main dataset, the ingest batch, the scaling series, rounds."""
-
-    name: str
-    main: DatasetSpec
-    ingest_rows: int
-    scaling_base: DatasetSpec
-    scaling_factors: tuple[int, ...] = (1, 5, 20)
-    concurrent_callers: int = 200
-    calls_per_caller: int = 10
-    max_rounds: int = 1000
-    min_rounds: int = 30
-    seconds_per_benchmark: float = 5.0
-    """Rounds of a latency benchmark: as many as fit in this time, within the two bounds."""
-    ingest_rounds: int = 5
-    slow_ingest_rounds: int = 3
-
-    def scaled(self, factor: int) -> DatasetSpec:
-        """The scaling dataset ``factor`` times the base: more history, same symbols."""
-        return attrs.evolve(self.scaling_base, trading_days=self.scaling_base.trading_days * factor)
-
-
-SIZES = {
-    "smoke": Size(
-        name="smoke",
-        main=DatasetSpec(
-            symbols=8,
-            trading_days=3,
-            daily_days=260,
-            users=20,
-            positions_per_portfolio=5,
-            signals=True,
-        ),
-        ingest_rows=2_000,
-        scaling_base=DatasetSpec(symbols=2, trading_days=1),
-        concurrent_callers=200,
-        calls_per_caller=1,
-        max_rounds=20,
-        min_rounds=3,
-        seconds_per_benchmark=0.2,
-        ingest_rounds=2,
-        slow_ingest_rounds=1,
-    ),
-    "default": Size(
-        name="default",
-        main=DatasetSpec(
-            symbols=200,
-            trading_days=30,
-            daily_days=260,
-            users=2_000,
-            positions_per_portfolio=10,
-            signals=True,
-        ),
-        ingest_rows=100_000,
-        scaling_base=DatasetSpec(symbols=20, trading_days=30),
-    ),
-    "large": Size(
-        name="large",
-        main=DatasetSpec(
-            symbols=200,
-            trading_days=130,
-            daily_days=260,
-            users=10_000,
-            positions_per_portfolio=10,
-            signals=True,
-        ),
-        ingest_rows=200_000,
-        scaling_base=DatasetSpec(symbols=20, trading_days=30),
-    ),
-}
 
 
 def symbols(count: int) -> list[str]:
@@ -331,20 +296,41 @@ def portfolio(index: int, user_id: uuid.UUID, spec: DatasetSpec) -> Portfolio:
     )
 
 
+def calendar_days(count: int, last: date = LAST_TRADING_DAY) -> list[date]:
+    """The ``count`` calendar days up to ``last``, oldest first."""
+    return [last - timedelta(days=offset) for offset in range(count - 1, -1, -1)]
+
+
+def stale_day() -> date:
+    """The last day :data:`STALE_SYMBOL` traded (moved back to a weekday)."""
+    return trading_days(1, LAST_TRADING_DAY - timedelta(days=STALE_AGE_DAYS))[0]
+
+
 async def load(context: PersistenceContext, spec: DatasetSpec) -> None:
     """Write the whole dataset through the library: COPY for series, ``save`` for accounts."""
-    names = symbols(spec.symbols)
     minute_days = trading_days(spec.trading_days)
-    daily_days = trading_days(spec.daily_days) if spec.daily_days else []
-    for symbol in names:
+    series = [
+        (symbol, minute_days, calendar_days(spec.history_days)) for symbol in symbols(spec.symbols)
+    ]
+    if spec.stale_symbol:
+        last = stale_day()
+        series.append((STALE_SYMBOL, [last], calendar_days(STALE_HISTORY_DAYS, last)))
+    for symbol, minutes, history in series:
         async with context.uow() as uow:
-            await uow.market_data.copy(minute_bars(symbol, minute_days))
-            if daily_days:
-                bars = daily_bars(symbol, daily_days)
-                await uow.market_data.copy(bars)
-                await uow.indicators.copy(daily_indicators(bars))
+            await uow.market_data.copy(minute_bars(symbol, minutes))
             if spec.signals:
-                await uow.signals.copy(daily_signals(symbol, minute_days))
+                await uow.signals.copy(daily_signals(symbol, minutes))
+        bars = daily_bars(symbol, history)
+        indicators = daily_indicators(bars)
+        # A transaction locks every chunk it writes (and the chunk's indexes) until it ends:
+        # years of daily bars in one would overflow the server's lock table
+        # (max_locks_per_transaction), so they go in slices of DAYS_PER_TRANSACTION days.
+        for first in range(0, len(bars), DAYS_PER_TRANSACTION):
+            async with context.uow() as uow:
+                await uow.market_data.copy(bars[first : first + DAYS_PER_TRANSACTION])
+                await uow.indicators.copy(
+                    indicators[2 * first : 2 * (first + DAYS_PER_TRANSACTION)]
+                )
     batch = 500
     for first in range(0, spec.users, batch):
         async with context.uow() as uow:
@@ -356,9 +342,17 @@ async def load(context: PersistenceContext, spec: DatasetSpec) -> None:
     await refresh_aggregates(context.pool)
 
 
+async def compress_everything(context: PersistenceContext) -> None:
+    """Compress every chunk of the time-series tables (a no-op on plain PostgreSQL)."""
+    await compress_chunks(context.pool, older_than=datetime(2100, 1, 1, tzinfo=UTC))
+
+
 _GENERATOR = (
     symbols,
     trading_days,
+    calendar_days,
+    stale_day,
+    compress_everything,
     minute_bars,
     daily_bars,
     daily_indicators,

@@ -6,11 +6,11 @@
     python -m benchmarks.report                               # README table + PNGs from
                                                               # benchmarks/results/*.json
 
-Percentiles come from the raw per-round timings pytest-benchmark keeps with
-``--benchmark-save-data`` (warm-up rounds excluded), by linear interpolation between the two
-nearest ranks (numpy's default, ``statistics.quantiles(..., method="inclusive")``): for n sorted
-timings x[0..n-1], pN = x[k] + (x[k+1] - x[k]) * f where k + f = (n - 1) * N / 100. Ratios
-compare medians (p50) of the same run; the p95 ratio is given next to it.
+Percentiles come from the timings of every measured call (kept by the suite in each benchmark's
+``extra_info``; pytest-benchmark's raw rounds for ingest; warm-up rounds excluded), by linear
+interpolation between the two nearest ranks (numpy's default): for n sorted timings x[0..n-1],
+pN = x[k] + (x[k+1] - x[k]) * f where k + f = (n - 1) * N / 100. Ratios compare medians (p50)
+of the same run; the p95 ratio is given next to it.
 """
 
 from __future__ import annotations
@@ -23,31 +23,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.targets import PEERS, targets
+
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 README = HERE / "README.md"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 
-# (shape, contender, reference, limit): boursa_db's median over the reference's, at most limit.
-QUERY_TARGETS = (
-    ("latest_prices", "boursa_db", "asyncpg", 1.2),
-    ("user_by_email", "boursa_db", "asyncpg", 1.2),
-    ("portfolio_valuation", "boursa_db", "asyncpg", 1.2),
-    ("portfolio_by_id", "boursa_db", "asyncpg", 1.2),
-    ("series_30d", "boursa_db", "asyncpg", 1.3),
-)
 PROTOTYPE = "boursa_db_no_tx"
-# (way, reference, floor): rows per second of the way over the reference's, at least floor.
-INGEST_TARGETS = (
-    ("copy", "copy_records_to_table", 0.9),
-    ("copy_skip", "copy_records_to_table", 0.5),
-    ("copy_update", "copy_records_to_table", 0.5),
-)
 CONTENDER_ORDER = (
     "boursa_db",
     "boursa_db_columns",
     "boursa_db_no_tx",
+    "floor",
     "asyncpg",
+    *PEERS,
     "sqlalchemy",
     "sqlalchemy_lateral",
 )
@@ -81,22 +71,30 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
     info = dict(raw["machine_info"].get("boursa_bench", {}))
     info["cpu"] = raw["machine_info"].get("cpu", {}).get("brand_raw")
     queries: dict[str, dict[str, Any]] = {}
+    depth: dict[str, dict[str, Any]] = {}
     ingest: dict[str, Any] = {}
+    parallel: dict[str, Any] = {}
     concurrency: dict[str, Any] = {}
-    scaling: dict[str, dict[str, dict[str, Any]]] = {}
     harness: dict[str, float] = {}
     for bench in raw["benchmarks"]:
         extra, data = bench["extra_info"], bench["stats"]["data"]
         kind, contender = extra.get("kind"), extra.get("contender")
-        if kind == "query":
-            shape = queries.setdefault(extra["shape"], {"title": extra["title"], "results": {}})
-            shape["results"][contender] = _latency(data)
+        if kind in ("shape", "step"):
+            results = {way: _latency(times) for way, times in extra["timings"].items()}
+            _add_ratios(results)
+            entry = {"title": extra["title"], "results": results}
+            if kind == "shape":
+                queries[extra["shape"]] = entry
+            else:
+                depth.setdefault(extra["shape"], {"title": extra["title"], "steps": {}})
+                depth[extra["shape"]]["steps"][extra["step"]] = results
         elif kind == "harness":
             harness = _latency(data)
-        elif kind == "ingest":
+        elif kind in ("ingest", "parallel_ingest"):
             median = percentile(data, 50)
-            ingest[contender] = {
+            (ingest if kind == "ingest" else parallel)[contender] = {
                 "rows": extra["rows"],
+                "workers": extra.get("workers", 1),
                 "rounds": len(data),
                 "median_s": median,
                 "rows_per_s": extra["rows"] / median,
@@ -104,76 +102,42 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
             }
         elif kind == "concurrency":
             calls = extra["callers"] * extra["calls_per_caller"]
-            concurrency[contender] = {
-                **_latency(extra["latencies"]),
-                "callers": extra["callers"],
-                "calls_per_caller": extra["calls_per_caller"],
-                "pool_size": extra["pool_size"],
-                "errors": extra["errors"],
-                "calls_per_s": calls / percentile(data, 50),
-            }
-        elif kind == "scaling":
-            by_factor = scaling.setdefault(extra["shape"], {}).setdefault(str(extra["factor"]), {})
-            by_factor[contender] = {
-                **_latency(data),
-                "minute_bars": extra["minute_bars"],
-                "rows": extra["rows"],
-            }
-    for shape in queries.values():
-        _add_ratios(shape["results"])
-    return {
+            for name, kept in extra["contenders"].items():
+                concurrency[name] = {
+                    **_latency(kept["latencies"]),
+                    "callers": extra["callers"],
+                    "calls_per_caller": extra["calls_per_caller"],
+                    "pool_size": extra["pool_size"],
+                    "errors": kept["errors"],
+                    "failures": kept.get("failures", {}),
+                    "calls_per_s": calls / percentile(kept["bursts"], 50),
+                }
+    floor_rate = concurrency.get("floor", {}).get("calls_per_s")
+    for result in concurrency.values():
+        if floor_rate:
+            result["vs_floor"] = result["calls_per_s"] / floor_rate
+    summary = {
         "machine": info,
-        "percentiles": "linear interpolation between nearest ranks over every timed round",
+        "percentiles": "linear interpolation between nearest ranks over every timed call",
         "harness_floor": harness,
         "queries": queries,
+        "depth": depth,
         "ingest": ingest,
+        "parallel_ingest": parallel,
         "concurrency": concurrency,
-        "scaling": scaling,
-        "targets": _targets(queries, ingest, concurrency),
     }
+    summary["targets"] = targets(summary)
+    return summary
 
 
 def _add_ratios(results: dict[str, dict[str, float]]) -> None:
-    raw, orm = results.get("asyncpg"), results.get("sqlalchemy")
-    for result in results.values():
-        if raw:
-            result["p50_vs_asyncpg"] = result["p50_ms"] / raw["p50_ms"]
-            result["p95_vs_asyncpg"] = result["p95_ms"] / raw["p95_ms"]
-        if orm:
-            result["p50_vs_sqlalchemy"] = result["p50_ms"] / orm["p50_ms"]
-
-
-def _targets(
-    queries: dict[str, Any], ingest: dict[str, Any], concurrency: dict[str, Any]
-) -> list[dict[str, Any]]:
-    checks = []
-    for shape, contender, reference, limit in QUERY_TARGETS:
-        results = queries.get(shape, {}).get("results", {})
-        for way in (contender, PROTOTYPE):
-            if way in results and reference in results:
-                ratio = results[way]["p50_ms"] / results[reference]["p50_ms"]
-                note = " [prototype, not the library]" if way == PROTOTYPE else ""
-                checks.append(
-                    {
-                        "target": f"{shape}: {way} <= {limit}x {reference} (p50){note}",
-                        "value": ratio,
-                        "met": ratio <= limit,
-                    }
-                )
-    for way, reference, floor in INGEST_TARGETS:
-        if way in ingest and reference in ingest:
-            ratio = ingest[way]["rows_per_s"] / ingest[reference]["rows_per_s"]
-            checks.append(
-                {
-                    "target": f"ingest: {way} >= {floor}x {reference} (rows/s)",
-                    "value": ratio,
-                    "met": ratio >= floor,
-                }
-            )
-    if "boursa_db" in concurrency:
-        errors = concurrency["boursa_db"]["errors"]
-        checks.append({"target": "concurrency: 0 errors", "value": errors, "met": errors == 0})
-    return checks
+    for reference in ("floor", "asyncpg", "boursa_db"):
+        base = results.get(reference)
+        if not base:
+            continue
+        for result in results.values():
+            result[f"p50_vs_{reference}"] = result["p50_ms"] / base["p50_ms"]
+            result[f"p95_vs_{reference}"] = result["p95_ms"] / base["p95_ms"]
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -191,37 +155,93 @@ def _ms(value: float) -> str:
     return f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 100 else f"{value:.0f}"
 
 
+def _ratio(result: dict[str, Any], key: str) -> str:
+    return f"{result[key]:.2f}" if key in result else ""
+
+
+def _dataset(described: dict[str, Any]) -> str:
+    text = (
+        f"{described.get('symbols')} symbols, {described.get('minute_bars', 0):,} one-minute bars "
+        f"({described.get('trading_days')} sessions), {described.get('daily_bars', 0):,} daily "
+        f"bars ({described.get('history_days')} days of history)"
+    )
+    if described.get("stale_symbol"):
+        text += f", `{described['stale_symbol']}` last traded 400 days ago"
+    if described.get("hypertable"):
+        text += (
+            f"; {described['chunks']:,} chunks of {described['chunk_interval']}"
+            f" ({described['compressed_chunks']:,} compressed)"
+        )
+    return text
+
+
+def _query_table(queries: dict[str, Any]) -> list[str]:
+    lines = [
+        "| shape | way | p50 ms | p95 ms | p99 ms | ÷ floor (p50) | ÷ floor (p95) "
+        "| ÷ same-SQL asyncpg (p50) | ÷ boursa_db (p50) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for entry in queries.values():
+        results = entry["results"]
+        for way in sorted(results, key=_contender_rank):
+            result = results[way]
+            lines.append(
+                f"| {entry['title']} | {way} | {_ms(result['p50_ms'])} | {_ms(result['p95_ms'])} "
+                f"| {_ms(result['p99_ms'])} | {_ratio(result, 'p50_vs_floor')} "
+                f"| {_ratio(result, 'p95_vs_floor')} | {_ratio(result, 'p50_vs_asyncpg')} "
+                f"| {_ratio(result, 'p50_vs_boursa_db')} |"
+            )
+    return lines
+
+
+def _depth_table(depth: dict[str, Any], datasets: dict[str, Any]) -> list[str]:
+    labels = list(next(iter(depth.values()))["steps"])
+    lines = [
+        "Depth of history: boursa_db p50 ms (floor p50 ms; boursa_db ÷ floor; "
+        f"boursa_db ÷ its p50 at {labels[0]}):",
+        "",
+    ]
+    for label in labels:
+        lines.append(f"- `{label}`: {_dataset(datasets.get(label, {}))}")
+    lines += ["", "| shape | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
+    for entry in depth.values():
+        first = entry["steps"].get(labels[0], {}).get("boursa_db")
+        cells = []
+        for label in labels:
+            results = entry["steps"].get(label, {})
+            ours, floor = results.get("boursa_db"), results.get("floor")
+            if not (ours and floor and first):
+                cells.append("")
+                continue
+            cells.append(
+                f"{_ms(ours['p50_ms'])} ({_ms(floor['p50_ms'])}; "
+                f"{ours['p50_ms'] / floor['p50_ms']:.2f}x; {ours['p50_ms'] / first['p50_ms']:.2f}x)"
+            )
+        lines.append(f"| {entry['title']} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render_markdown(name: str, summary: dict[str, Any], link: str = "results") -> str:
     machine = summary["machine"]
-    dataset = machine.get("main_dataset", {})
+    datasets = machine.get("datasets", {})
     lines = [
         f"### {_label(summary)} ({machine.get('server')}, size `{machine.get('size')}`)",
         "",
         f"{machine.get('cores')} cores ({machine.get('cpu')}), Python {machine.get('python')}, "
-        f"asyncpg {machine.get('asyncpg')}, SQLAlchemy {machine.get('sqlalchemy')}; "
-        f"{dataset.get('minute_bars', 0):,} one-minute bars ({dataset.get('symbols')} symbols x "
-        f"{dataset.get('trading_days')} days), {dataset.get('users', 0):,} users. "
+        f"asyncpg {machine.get('asyncpg')}, SQLAlchemy {machine.get('sqlalchemy')}, "
+        f"aiosql {machine.get('aiosql')}, psycopg {machine.get('psycopg')}. "
+        f"Main dataset: {_dataset(datasets.get('main', machine.get('main_dataset', {})))}; "
+        f"{machine.get('main_dataset', {}).get('users', 0):,} users. "
         f"Harness floor (driving an empty coroutine): "
         f"{_ms(summary['harness_floor'].get('p50_ms', math.nan))} ms p50. "
         f"Summary: [`{name}.json`]({link}/{name}.json).",
         "",
-        "| shape | way | p50 ms | p95 ms | p99 ms | ÷ asyncpg (p50) | ÷ asyncpg (p95) "
-        "| ORM ÷ this (p50) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        *_query_table(summary["queries"]),
     ]
-    for shape in summary["queries"].values():
-        results = shape["results"]
-        orm = results.get("sqlalchemy")
-        for contender in sorted(results, key=_contender_rank):
-            result = results[contender]
-            speedup = f"{orm['p50_ms'] / result['p50_ms']:.1f}x" if orm else ""
-            lines.append(
-                f"| {shape['title']} | {contender} | {_ms(result['p50_ms'])} "
-                f"| {_ms(result['p95_ms'])} | {_ms(result['p99_ms'])} "
-                f"| {result.get('p50_vs_asyncpg', math.nan):.2f} "
-                f"| {result.get('p95_vs_asyncpg', math.nan):.2f} | {speedup} |"
-            )
+    if summary.get("depth"):
+        lines += ["", *_depth_table(summary["depth"], datasets)]
     ingest = summary["ingest"]
+    parallel = summary.get("parallel_ingest", {})
     if ingest:
         raw_copy = ingest.get("copy_records_to_table", {}).get("rows_per_s")
         lines += [
@@ -236,6 +256,19 @@ def render_markdown(name: str, summary: dict[str, Any], link: str = "results") -
             measured = raw_copy and way != "build_market_bars"
             ratio = f"{result['rows_per_s'] / raw_copy:.2f}" if measured else "(no I/O)"
             lines.append(f"| {way} | {result['rows_per_s']:,.0f} | {ratio} |")
+    if parallel:
+        single = parallel.get("copy_records_to_table_single", {}).get("rows_per_s")
+        lines += ["", "Parallel ingest of one big batch (median round):", ""]
+        lines += ["| way | rows | workers | rows/s | ÷ one raw COPY |", "|---|---:|---:|---:|---:|"]
+        for way, result in parallel.items():
+            ratio = f"{result['rows_per_s'] / single:.2f}" if single else ""
+            lines.append(
+                f"| {way} | {result['rows']:,} | {result['workers']} "
+                f"| {result['rows_per_s']:,.0f} | {ratio} |"
+            )
+    skipped = machine.get("skipped", {})
+    for way, reason in skipped.items():
+        lines += ["", f"Not measured: `{way}`: {reason}."]
     concurrency = summary["concurrency"]
     if concurrency:
         first = next(iter(concurrency.values()))
@@ -245,37 +278,20 @@ def render_markdown(name: str, summary: dict[str, Any], link: str = "results") -
             f"latest prices through a pool of {first['pool_size']} (latency per call, including "
             "the wait for a connection):",
             "",
-            "| way | p50 ms | p95 ms | p99 ms | calls/s | errors |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| way | p50 ms | p95 ms | p99 ms | calls/s | ÷ floor (calls/s) | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
-        for contender, result in concurrency.items():
+        for way in sorted(concurrency, key=_contender_rank):
+            result = concurrency[way]
             lines.append(
-                f"| {contender} | {_ms(result['p50_ms'])} | {_ms(result['p95_ms'])} "
-                f"| {_ms(result['p99_ms'])} | {result['calls_per_s']:,.0f} | {result['errors']} |"
+                f"| {way} | {_ms(result['p50_ms'])} | {_ms(result['p95_ms'])} "
+                f"| {_ms(result['p99_ms'])} | {result['calls_per_s']:,.0f} "
+                f"| {_ratio(result, 'vs_floor')} | {result['errors']} |"
             )
-    scaling = summary["scaling"]
-    if scaling:
-        lines += [
-            "",
-            "Scaling (boursa_db p50 / p95 ms; asyncpg p50 in brackets):",
-            "",
-            "| shape | " + " | ".join(f"{factor}x" for factor in _factors(scaling)) + " |",
-            "|---|" + "---:|" * len(_factors(scaling)),
-        ]
-        for shape, by_factor in scaling.items():
-            cells = []
-            for factor in _factors(scaling):
-                result = by_factor.get(factor, {})
-                ours, raw = result.get("boursa_db"), result.get("asyncpg")
-                if ours and raw:
-                    cells.append(
-                        f"{_ms(ours['p50_ms'])} / {_ms(ours['p95_ms'])} ({_ms(raw['p50_ms'])}) "
-                        f"<br>{ours['minute_bars']:,} bars"
-                    )
-                else:
-                    cells.append("")
-            lines.append(f"| {shape} | " + " | ".join(cells) + " |")
-    lines += ["", "Targets:", ""]
+        for way, result in concurrency.items():
+            for message, count in result.get("failures", {}).items():
+                lines.append(f"\n{way}: {count:,} calls failed with `{message}`")
+    lines += ["", "Targets (issue 11; medians of this run):", ""]
     for check in summary["targets"]:
         mark = "met" if check["met"] else "**missed**"
         value = check["value"]
@@ -287,12 +303,19 @@ def render_markdown(name: str, summary: dict[str, Any], link: str = "results") -
     return "\n".join(lines)
 
 
-def _factors(scaling: dict[str, dict[str, Any]]) -> list[str]:
-    return sorted({factor for by_factor in scaling.values() for factor in by_factor}, key=int)
-
-
 def _contender_rank(name: str) -> int:
     return CONTENDER_ORDER.index(name) if name in CONTENDER_ORDER else len(CONTENDER_ORDER)
+
+
+CHART_WAYS = {
+    "boursa_db": "#1f77b4",
+    "floor": "#2ca02c",
+    "asyncpg": "#7f7f7f",
+    "sqlalchemy_core": "#ff7f0e",
+    "aiosql": "#9467bd",
+    "psycopg": "#8c564b",
+    "sqlalchemy": "#d62728",
+}
 
 
 def render_chart(summary: dict[str, Any], path: Path) -> None:
@@ -304,23 +327,22 @@ def render_chart(summary: dict[str, Any], path: Path) -> None:
     shapes = list(summary["queries"].values())
     if not shapes:
         return
-    contenders = ["boursa_db", "asyncpg", "sqlalchemy"]
-    colors = {"boursa_db": "#1f77b4", "asyncpg": "#7f7f7f", "sqlalchemy": "#d62728"}
-    figure, axis = plt.subplots(figsize=(10, 5.2), dpi=110)
-    width = 0.26
-    for index, contender in enumerate(contenders):
-        positions = [slot + (index - 1) * width for slot in range(len(shapes))]
-        p50 = [shape["results"].get(contender, {}).get("p50_ms", math.nan) for shape in shapes]
-        p95 = [shape["results"].get(contender, {}).get("p95_ms", math.nan) for shape in shapes]
-        axis.bar(positions, p50, width, label=f"{contender} p50", color=colors[contender])
-        axis.scatter(positions, p95, marker="_", s=180, color="black", zorder=3)
-    axis.scatter([], [], marker="_", s=180, color="black", label="p95")
+    figure, axis = plt.subplots(figsize=(14, 6), dpi=100)
+    width = 0.8 / len(CHART_WAYS)
+    for index, (way, color) in enumerate(CHART_WAYS.items()):
+        offset = (index - (len(CHART_WAYS) - 1) / 2) * width
+        positions = [slot + offset for slot in range(len(shapes))]
+        p50 = [shape["results"].get(way, {}).get("p50_ms", math.nan) for shape in shapes]
+        p95 = [shape["results"].get(way, {}).get("p95_ms", math.nan) for shape in shapes]
+        axis.bar(positions, p50, width, label=f"{way} p50", color=color)
+        axis.scatter(positions, p95, marker="_", s=60, color="black", zorder=3)
+    axis.scatter([], [], marker="_", s=60, color="black", label="p95")
     axis.set_yscale("log")
     axis.set_ylabel("latency per call, ms (log scale)")
     axis.set_xticks(range(len(shapes)))
-    axis.set_xticklabels([shape["title"] for shape in shapes], rotation=15, ha="right")
-    axis.set_title(f"{_label(summary)}: one caller, same SQL for boursa_db and asyncpg")
-    axis.legend(loc="upper left", fontsize=8)
+    axis.set_xticklabels([shape["title"] for shape in shapes], rotation=25, ha="right", fontsize=7)
+    axis.set_title(f"{_label(summary)}, size {summary['machine'].get('size')}: one caller")
+    axis.legend(loc="upper left", fontsize=7, ncol=2)
     axis.grid(axis="y", which="both", alpha=0.3)
     figure.tight_layout()
     figure.savefig(path)

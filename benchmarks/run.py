@@ -5,6 +5,7 @@
     python -m benchmarks.run                         # default size, embedded PostgreSQL
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python -m benchmarks.run
     python -m benchmarks.run --size smoke --output /tmp/bench   # CI: tiny, results elsewhere
+    DATABASE_URL=... python -m benchmarks.run --size history    # issue 11: years of history
 
 It runs ``pytest benchmarks/`` with ``BOURSA_BENCH_SIZE`` set and pytest-benchmark's raw data
 kept, writes ``<output>/<size>-<server>.json`` (percentiles, ratios, machine) and re-renders the
@@ -23,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.report import BEGIN, END, README, RESULTS, render, summarize
+from benchmarks.sizes import SIZES
 
 
 def _label(summary: dict[str, object]) -> str:
@@ -37,7 +39,7 @@ def _label(summary: dict[str, object]) -> str:
 
 def main(arguments: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument("--size", default="default", choices=("smoke", "default", "large"))
+    parser.add_argument("--size", default="default", choices=tuple(SIZES))
     parser.add_argument("--output", type=Path, default=RESULTS, help="folder of the summaries")
     parser.add_argument("pytest_args", nargs="*", help="after --: more pytest arguments")
     options = parser.parse_args(arguments)

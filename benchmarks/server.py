@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import attrs
 
+from benchmarks.floor import build_floor
 from boursa_db import create_persistence_context
 from boursa_db.migrations import apply_migrations
 
@@ -118,16 +119,20 @@ def dataset_database(
             )
         )
         if comment == COMMENT_PREFIX + fingerprint:
-            log(f"reusing {name} ({spec.minute_bars:,} one-minute bars, {fingerprint})")
+            log(f"reusing {name} ({fingerprint})")
             return url
     started = time.perf_counter()
     fresh_database(server, name)
     asyncio.run(_load(url, spec))
+    asyncio.run(build_floor(url))
+    if spec.compressed:
+        asyncio.run(_compress(url))
     asyncio.run(_vacuum(url))
     comment_sql = f"COMMENT ON DATABASE {_quote(name)} IS '{COMMENT_PREFIX}{fingerprint}'"
     asyncio.run(_admin(server, comment_sql))
     elapsed = time.perf_counter() - started
-    log(f"loaded {name}: {spec.minute_bars:,} one-minute bars in {elapsed:.0f} s")
+    bars = spec.minute_bars + spec.daily_bars
+    log(f"loaded {name}: {bars:,} bars in {elapsed:.0f} s")
     return url
 
 
@@ -137,6 +142,43 @@ async def _load(url: str, spec: DatasetSpec) -> None:
     context: PersistenceContext
     async with create_persistence_context(url, min_size=1, max_size=2) as context:
         await load(context, spec)
+
+
+async def _compress(url: str) -> None:
+    from benchmarks.dataset import compress_everything
+
+    context: PersistenceContext
+    async with create_persistence_context(url, min_size=1, max_size=2) as context:
+        await compress_everything(context)
+
+
+async def describe_chunks(url: str) -> dict[str, object]:
+    """What the catalog says about ``market_data``: its chunks (all, compressed) and interval,
+    or ``{"hypertable": False}`` on plain PostgreSQL."""
+    connection = await asyncpg.connect(url)
+    try:
+        if not await connection.fetchval(
+            "SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'"
+        ):
+            return {"hypertable": False}
+        row = await connection.fetchrow(
+            "SELECT count(*) AS chunks, count(*) FILTER (WHERE is_compressed) AS compressed "
+            "FROM timescaledb_information.chunks "
+            "WHERE hypertable_schema = 'public' AND hypertable_name = 'market_data'"
+        )
+        interval = await connection.fetchval(
+            "SELECT time_interval::text FROM timescaledb_information.dimensions "
+            "WHERE hypertable_schema = 'public' AND hypertable_name = 'market_data' "
+            "AND column_name = 'time'"
+        )
+    finally:
+        await connection.close()
+    return {
+        "hypertable": True,
+        "chunks": row["chunks"],
+        "compressed_chunks": row["compressed"],
+        "chunk_interval": interval,
+    }
 
 
 async def _pause_timescaledb_jobs(url: str) -> None:
