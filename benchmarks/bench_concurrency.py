@@ -6,10 +6,9 @@ task (so it includes the wait for a free connection) and kept in ``extra_info["l
 the report computes the percentiles from them. Every error is counted; there must be none.
 The same burst runs through boursa_db (``create_persistence_context(min_size=20, max_size=20)``),
 through a raw asyncpg pool of 20 running the same SQL, through a raw asyncpg pool of 20 running
-the floor query on the plain copy of ``market_data`` (``floor``), and through the library's
-repository on the prototype session without BEGIN/COMMIT (``boursa_db_no_tx``, not the
-library). The contenders' bursts alternate, round after round, in a shuffled order; calls per
-second are the calls of one burst over its median duration.
+the floor query on the plain copy of ``market_data`` (``floor``). The contenders' bursts
+alternate, round after round, in a shuffled order; calls per second are the calls of one burst
+over its median duration.
 """
 
 from __future__ import annotations
@@ -30,10 +29,8 @@ from benchmarks.harness import (
     open_contenders,
     raw_query,
     settle,
-    statement_session,
 )
 from benchmarks.sizes import Size
-from boursa_db.repositories.market_data import MarketDataRepository
 
 POOL_SIZE = 20
 
@@ -75,7 +72,7 @@ async def _burst(
     return sum(await asyncio.gather(*(caller() for _ in range(callers))))
 
 
-CONTENDERS = ("boursa_db", "asyncpg", "floor", "boursa_db_no_tx")
+CONTENDERS = ("boursa_db", "asyncpg", "floor")
 BURSTS = 3
 
 
@@ -85,13 +82,9 @@ def test_concurrent_latest_prices(
     symbols = list(LATEST_PRICE_SYMBOLS)
     sql, args = raw_query("find_latest_prices", symbols=symbols, interval_type="1m")
     market_data, pool, floor_pool = crowd.context.market_data, crowd.pool, crowd.floor_pool
-    no_tx = MarketDataRepository(statement_session(crowd.context), crowd.context.queries)
 
     async def boursa() -> Any:
         return await market_data.find_latest_prices(symbols)
-
-    async def boursa_no_tx() -> Any:
-        return await no_tx.find_latest_prices(symbols)
 
     async def raw() -> Any:
         async with pool.acquire() as connection:
@@ -101,7 +94,7 @@ def test_concurrent_latest_prices(
         async with floor_pool.acquire() as connection:
             return await connection.fetch(floor_sql.LATEST_PRICES, symbols, "1m")
 
-    calls = {"boursa_db": boursa, "asyncpg": raw, "floor": floor, "boursa_db_no_tx": boursa_no_tx}
+    calls = {"boursa_db": boursa, "asyncpg": raw, "floor": floor}
     callers, per_caller = size.concurrent_callers, size.calls_per_caller
     results: dict[str, dict[str, Any]] = {
         name: {"latencies": [], "bursts": [], "errors": 0, "failures": {}} for name in CONTENDERS

@@ -30,17 +30,13 @@ import attrs
 
 from boursa_db import create_persistence_context
 from boursa_db.codecs import register_codecs
-from boursa_db.errors import PoolExhausted, translate_database_error
 from boursa_db.queries import default_library
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
     from benchmarks.peers import Peers
     from boursa_db import PersistenceContext
-    from boursa_db.connection import Connection
 
 T = TypeVar("T")
 RAW_SERVER_SETTINGS = {"application_name": "boursa_bench_floor", "timezone": "UTC", "jit": "off"}
@@ -114,39 +110,6 @@ async def open_contenders(
 
         opened_peers = await open_peers(url, pool_size=pool_size, stack=stack)
     return Contenders(context, pool, floor_pool, engine, sessions, opened_peers, stack)
-
-
-class StatementSession:
-    """A PROTOTYPE, not the library: the pooled session without ``BEGIN``/``COMMIT``.
-
-    ``PooledSession`` (boursa_db/repositories/base.py) wraps every repository call made outside
-    a Unit of Work in a transaction: two more round trips than the statement itself, which is
-    most of boursa_db's distance to raw asyncpg on the sub-millisecond shapes. One statement is
-    atomic on its own, and at READ COMMITTED two statements see two snapshots with or without
-    the transaction, so reads lose nothing without it. The ``boursa_db_no_tx`` contender runs the
-    library's repositories on this session to measure that change before it is made.
-    """
-
-    def __init__(self, pool: asyncpg.Pool[Any], *, acquire_timeout: float | None) -> None:
-        self._pool = pool
-        self._acquire_timeout = acquire_timeout
-
-    @contextlib.asynccontextmanager
-    async def connection(self) -> AsyncIterator[Connection]:
-        try:
-            connection = await self._pool.acquire(timeout=self._acquire_timeout)
-        except TimeoutError as error:
-            raise PoolExhausted("no pooled connection became free") from error
-        try:
-            yield connection
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
-            raise translate_database_error(error) from error
-        finally:
-            await self._pool.release(connection)
-
-
-def statement_session(context: PersistenceContext) -> StatementSession:
-    return StatementSession(context.pool, acquire_timeout=context.settings.acquire_timeout)
 
 
 def settle() -> None:

@@ -30,11 +30,9 @@ RESULTS = HERE / "results"
 README = HERE / "README.md"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 
-PROTOTYPE = "boursa_db_no_tx"
 CONTENDER_ORDER = (
     "boursa_db",
     "boursa_db_columns",
-    "boursa_db_no_tx",
     "floor",
     "asyncpg",
     *PEERS,

@@ -15,9 +15,7 @@ Ways:
 * ``sqlalchemy_core``, ``aiosql``, ``psycopg`` -- the peers (:mod:`benchmarks.peers`);
 * ``sqlalchemy`` -- the ORM written idiomatically (the old layer's approach), where the shape
   existed before; ``sqlalchemy_lateral`` -- latest prices in the ORM with the library's plan;
-* ``boursa_db_columns`` -- the series as one columnar object (``find_series_columns``);
-* ``boursa_db_no_tx`` -- a prototype: the library's repository on a pooled session without
-  BEGIN/COMMIT (:class:`benchmarks.harness.StatementSession`).
+* ``boursa_db_columns`` -- the series as one columnar object (``find_series_columns``).
 
 The shapes themselves are in :mod:`benchmarks.shapes_market` and
 :mod:`benchmarks.shapes_accounts`; ``SHAPES`` lists them all.

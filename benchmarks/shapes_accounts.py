@@ -11,16 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from benchmarks import floor as floor_sql
-from benchmarks.harness import Contenders, statement_session
+from benchmarks.harness import Contenders
 from benchmarks.orm import DailySummaryRow, PortfolioRow, UserRow
 from benchmarks.peers import Statement
 from benchmarks.shapes import ONE_MINUTE, SQL_WAYS, Params, Shape, Way, floor_way, sql_ways
 from benchmarks.shapes_market import _latest_distinct_on
-from boursa_db.repositories.portfolios import PortfolioRepository
-from boursa_db.repositories.summaries import SummaryRepository
-from boursa_db.repositories.users import UserRepository
 
-WITH_PROTOTYPE = (*SQL_WAYS, "boursa_db_no_tx", "sqlalchemy")
+WITH_ORM = (*SQL_WAYS, "sqlalchemy")
 
 
 def _valued(rows: Any) -> Decimal:
@@ -39,14 +36,10 @@ def portfolio_valuation(c: Contenders, p: Params) -> dict[str, Way]:
     assert p.portfolio_id is not None
     portfolio_id = p.portfolio_id
     portfolios = c.context.portfolios
-    no_tx = PortfolioRepository(statement_session(c.context), c.context.queries)
     sessions = c.sessions
 
     async def boursa() -> Any:
         return await portfolios.valuation(portfolio_id)
-
-    async def boursa_no_tx() -> Any:
-        return await no_tx.valuation(portfolio_id)
 
     async def orm() -> Any:
         async with sessions() as session:
@@ -72,7 +65,6 @@ def portfolio_valuation(c: Contenders, p: Params) -> dict[str, Way]:
     values = {"portfolio_id": portfolio_id, "interval_type": ONE_MINUTE}
     return {
         "boursa_db": (boursa, total),
-        "boursa_db_no_tx": (boursa_no_tx, total),
         **sql_ways(c, [Statement(query="portfolio_valuation", values=values)], _valued),
         "floor": floor_way(c, floor_sql.VALUATION, portfolio_id, ONE_MINUTE, answer=_valued),
         "sqlalchemy": (orm, lambda value: value),
@@ -83,14 +75,10 @@ def portfolio_by_id(c: Contenders, p: Params) -> dict[str, Way]:
     assert p.portfolio_id is not None
     portfolio_id = p.portfolio_id
     portfolios = c.context.portfolios
-    no_tx = PortfolioRepository(statement_session(c.context), c.context.queries)
     sessions = c.sessions
 
     async def boursa() -> Any:
         return await portfolios.find_by_id(portfolio_id)
-
-    async def boursa_no_tx() -> Any:
-        return await no_tx.find_by_id(portfolio_id)
 
     async def orm() -> Any:
         async with sessions() as session:
@@ -115,7 +103,6 @@ def portfolio_by_id(c: Contenders, p: Params) -> dict[str, Way]:
     ]
     return {
         "boursa_db": (boursa, aggregate),
-        "boursa_db_no_tx": (boursa_no_tx, aggregate),
         **sql_ways(c, statements, two_results),
         "floor": floor_way(c, floor_sql.PORTFOLIO_WITH_POSITIONS, portfolio_id, answer=joined),
         "sqlalchemy": (orm, aggregate),
@@ -126,14 +113,10 @@ def user_by_email(c: Contenders, p: Params) -> dict[str, Way]:
     assert p.user_email is not None
     email = p.user_email
     users = c.context.users
-    no_tx = UserRepository(statement_session(c.context), c.context.queries)
     sessions = c.sessions
 
     async def boursa() -> Any:
         return await users.find_by_email(email)
-
-    async def boursa_no_tx() -> Any:
-        return await no_tx.find_by_email(email)
 
     async def orm() -> Any:
         statement = select(UserRow).where(func.lower(UserRow.email) == func.lower(email))
@@ -149,7 +132,6 @@ def user_by_email(c: Contenders, p: Params) -> dict[str, Way]:
     statement = Statement(query="user_find_by_email", values={"email": email}, one=True)
     return {
         "boursa_db": (boursa, user),
-        "boursa_db_no_tx": (boursa_no_tx, user),
         **sql_ways(c, [statement], row),
         "floor": floor_way(c, floor_sql.USER_BY_EMAIL, email, answer=row, one=True),
         "sqlalchemy": (orm, user),
@@ -161,16 +143,12 @@ def daily_summary(c: Contenders, p: Params) -> dict[str, Way]:
     assert p.summary_end is not None
     symbol, first, last = p.series_symbol, p.summary_start, p.summary_end
     summaries = c.context.summaries
-    no_tx = SummaryRepository(statement_session(c.context), c.context.queries)
     sessions = c.sessions
     start = datetime.combine(first, time(), UTC)
     end = datetime.combine(last + timedelta(days=1), time(), UTC)
 
     async def boursa() -> Any:
         return await summaries.daily_summaries([symbol], first, last)
-
-    async def boursa_no_tx() -> Any:
-        return await no_tx.daily_summaries([symbol], first, last)
 
     async def orm() -> Any:
         statement = (
@@ -203,7 +181,6 @@ def daily_summary(c: Contenders, p: Params) -> dict[str, Way]:
     }
     return {
         "boursa_db": (boursa, days),
-        "boursa_db_no_tx": (boursa_no_tx, days),
         **sql_ways(c, [Statement(query="summary_daily", values=values)], rows),
         "floor": floor_way(
             c, floor_sql.DAILY_SUMMARY, [symbol], ONE_MINUTE, start, end, answer=rows
@@ -220,28 +197,28 @@ ACCOUNT_SHAPES = (
     Shape(
         name="portfolio_valuation",
         title="Portfolio valued at latest prices",
-        contenders=WITH_PROTOTYPE,
+        contenders=WITH_ORM,
         build=portfolio_valuation,
         check=_found,
     ),
     Shape(
         name="portfolio_by_id",
         title="Portfolio with positions",
-        contenders=WITH_PROTOTYPE,
+        contenders=WITH_ORM,
         build=portfolio_by_id,
         check=_found,
     ),
     Shape(
         name="user_by_email",
         title="User by e-mail",
-        contenders=WITH_PROTOTYPE,
+        contenders=WITH_ORM,
         build=user_by_email,
         check=_found,
     ),
     Shape(
         name="daily_summary_year",
         title="Daily summaries, 1-year window (1m bars)",
-        contenders=WITH_PROTOTYPE,
+        contenders=WITH_ORM,
         build=daily_summary,
         check=_found,
     ),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from benchmarks import floor as floor_sql
 from benchmarks.dataset import UNKNOWN_SYMBOL
-from benchmarks.harness import Contenders, statement_session
+from benchmarks.harness import Contenders
 from benchmarks.orm import MarketDataRow
 from benchmarks.peers import Statement
 from benchmarks.shapes import (
@@ -26,7 +26,6 @@ from benchmarks.shapes import (
     require_found,
     sql_ways,
 )
-from boursa_db.repositories.market_data import MarketDataRepository
 
 # --- latest prices -----------------------------------------------------------------------------
 
@@ -71,14 +70,10 @@ def _latest(
     def build(c: Contenders, p: Params) -> dict[str, Way]:
         symbols = symbols_of(p)
         market_data = c.context.market_data
-        no_tx = MarketDataRepository(statement_session(c.context), c.context.queries)
         sessions = c.sessions
 
         async def boursa() -> Any:
             return await market_data.find_latest_prices(symbols, interval)
-
-        async def boursa_no_tx() -> Any:
-            return await no_tx.find_latest_prices(symbols, interval)
 
         async def orm() -> Any:
             async with sessions() as session:
@@ -95,7 +90,6 @@ def _latest(
         )
         return {
             "boursa_db": (boursa, _by_symbol),
-            "boursa_db_no_tx": (boursa_no_tx, _by_symbol),
             **sql_ways(c, [statement], _latest_rows),
             "floor": floor_way(c, floor_sql.LATEST_PRICES, symbols, interval, answer=_latest_rows),
             "sqlalchemy": (orm, _by_symbol),
@@ -153,14 +147,10 @@ def latest_bar(c: Contenders, p: Params) -> dict[str, Way]:
 def series(c: Contenders, p: Params) -> dict[str, Way]:
     symbol, start, end = p.series_symbol, p.series_start, p.series_end
     market_data = c.context.market_data
-    no_tx = MarketDataRepository(statement_session(c.context), c.context.queries)
     sessions = c.sessions
 
     async def boursa() -> Any:
         return await market_data.find_by_symbol_and_timerange(symbol, start, end)
-
-    async def boursa_no_tx() -> Any:
-        return await no_tx.find_by_symbol_and_timerange(symbol, start, end)
 
     async def boursa_columns() -> Any:
         return await market_data.find_series_columns(symbol, start, end)
@@ -191,7 +181,6 @@ def series(c: Contenders, p: Params) -> dict[str, Way]:
     values = {"symbol": symbol, "interval_type": ONE_MINUTE, "start": start, "end": end}
     return {
         "boursa_db": (boursa, bars),
-        "boursa_db_no_tx": (boursa_no_tx, bars),
         "boursa_db_columns": (boursa_columns, columns),
         **sql_ways(c, [Statement(query="market_data_find_range", values=values)], rows),
         "floor": floor_way(c, floor_sql.RANGE, symbol, ONE_MINUTE, start, end, answer=rows),
@@ -283,7 +272,7 @@ MARKET_SHAPES = (
     Shape(
         name="latest_prices",
         title="Latest prices, 5 symbols, 1m",
-        contenders=(*SQL_WAYS, "boursa_db_no_tx", "sqlalchemy", "sqlalchemy_lateral"),
+        contenders=(*SQL_WAYS, "sqlalchemy", "sqlalchemy_lateral"),
         build=_latest(lambda p: list(p.symbols), ONE_MINUTE),
         check=_every_symbol_found,
         at_every_depth=True,
@@ -321,7 +310,7 @@ MARKET_SHAPES = (
     Shape(
         name="series_30d",
         title="1-minute series, up to 30 sessions",
-        contenders=(*SQL_WAYS, "boursa_db_columns", "boursa_db_no_tx", "sqlalchemy"),
+        contenders=(*SQL_WAYS, "boursa_db_columns", "sqlalchemy"),
         build=series,
         check=_series_complete,
         at_every_depth=True,
