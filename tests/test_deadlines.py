@@ -116,6 +116,7 @@ async def test_a_large_copy_whose_backend_is_killed_fails_within_two_seconds_wri
     assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
     killed_at = asyncio.get_running_loop().time()
     error, ended = await _outcome(copying)
+    print(f"kill-to-error lag, {inside}, {mode.name}: {(ended - killed_at) * 1000:.0f} ms")
 
     assert isinstance(error, DatabaseUnavailable), error
     assert str(error)
