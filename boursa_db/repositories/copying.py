@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from boursa_db.connection import Connection
     from boursa_db.repositories.base import Session
 
-__all__ = ["ConflictMode", "CopyTarget", "copy_items"]
+__all__ = ["ConflictMode", "CopyTarget", "checked_batch", "copy_items", "write_batch"]
 
 T = TypeVar("T")
 
@@ -109,6 +109,11 @@ class CopyTarget(Generic[T]):
     copy_into_staging: Query
     insert_from_staging: Query
     upsert_from_staging: Query
+    create_checked_staging: Query | None = None
+    """A table with the target's CHECK constraints, when the staging table has none: a batch the
+    merge refused is COPYed into it to name the refused row. None when the staging table keeps
+    the constraints (its COPY names the row itself)."""
+    copy_into_checked_staging: Query | None = None
 
 
 async def copy_items(
@@ -125,30 +130,95 @@ async def copy_items(
     index, and nothing of the batch is written. A connection lost or a server gone silent
     raises :class:`DatabaseUnavailable` (see the module's documentation for the deadlines).
     """
+    mode, typed, positions = checked_batch(target, items, on_conflict)
+    if not positions:
+        return 0
+    async with session.connection() as connection, atomic(connection):
+        return await write_batch(connection, target, typed, positions, mode)
+
+
+def checked_batch(
+    target: CopyTarget[T], items: Iterable[object], on_conflict: object
+) -> tuple[ConflictMode, list[T], Sequence[int]]:
+    """The mode, the items checked for type, and the indices of the items to send.
+
+    ``positions[i]`` is the index in the batch of the i-th record sent (COPY's line i + 1):
+    every item for ``FAIL``, the last occurrence of each key otherwise.
+    """
     mode = _conflict_mode(on_conflict)
     typed = _checked(target, _as_list(target, items))
-    # positions[i] is the index in the batch of the i-th record sent: COPY's line i + 1.
     positions: Sequence[int] = (
         range(len(typed)) if mode is ConflictMode.FAIL else _last_of_each(target, typed)
     )
-    if not positions:
-        return 0
+    return mode, typed, positions
 
-    async with session.connection() as connection, atomic(connection):
-        if mode is ConflictMode.FAIL:
-            return await _copy(connection, target.copy_into_table, target, typed, positions)
-        try:
-            async with atomic(connection):
-                return await _copy(connection, target.copy_into_table, target, typed, positions)
-        except (Duplicate, DeadlockDetected):
-            # Some keys exist already, or a concurrent batch holds some of them (it met them in
-            # another order): merge through the staging table, which inserts in key order.
-            pass
-        await target.create_staging(connection)
-        await _copy(connection, target.copy_into_staging, target, typed, positions)
-        if mode is ConflictMode.SKIP:
-            return int(await target.insert_from_staging(connection))
-        return int(await target.upsert_from_staging(connection))
+
+async def write_batch(
+    connection: Connection,
+    target: CopyTarget[T],
+    items: list[T],
+    positions: Sequence[int],
+    mode: ConflictMode,
+) -> int:
+    """Write ``items[i]`` for each ``i`` in ``positions``, inside the caller's transaction."""
+    if mode is ConflictMode.FAIL:
+        return await _copy(connection, target.copy_into_table, target, items, positions)
+    try:
+        async with atomic(connection):
+            return await _copy(connection, target.copy_into_table, target, items, positions)
+    except (Duplicate, DeadlockDetected):
+        # Some keys exist already, or a concurrent batch holds some of them (it met them in
+        # another order): merge through the staging table, which inserts in key order.
+        pass
+    await target.create_staging(connection)
+    await _copy(connection, target.copy_into_staging, target, items, positions)
+    return await _merge(connection, target, items, positions, mode)
+
+
+async def _merge(
+    connection: Connection,
+    target: CopyTarget[T],
+    items: list[T],
+    positions: Sequence[int],
+    mode: ConflictMode,
+) -> int:
+    """Move the staged rows into the table; a row it refuses is named by a checked COPY."""
+    try:
+        async with atomic(connection):
+            if mode is ConflictMode.SKIP:
+                return int(await target.insert_from_staging(connection))
+            # Every key of the batch now holds the batch's row, whether it was inserted,
+            # replaced, or found equal and left alone: the count is the batch's keys.
+            await target.upsert_from_staging(connection)
+            return len(positions)
+    except asyncpg.PostgresError as error:
+        translated = translate_database_error(error)
+        if isinstance(translated, ValidationError):
+            await _name_refused_row(connection, target, items, positions)
+        raise translated from error
+
+
+async def _name_refused_row(
+    connection: Connection, target: CopyTarget[T], items: list[T], positions: Sequence[int]
+) -> None:
+    """Raise the refused row's error, named by its index, from a COPY into a checked table.
+
+    Returns when there is no checked table or the COPY took every row (the merge failed on a
+    rule the checked table does not hold, such as a foreign key): the merge's error stands.
+    """
+    create, copy_checked = target.create_checked_staging, target.copy_into_checked_staging
+    if create is None or copy_checked is None:
+        return
+    with contextlib.suppress(_NothingRefused):
+        async with atomic(connection):
+            await create(connection)
+            await _copy(connection, copy_checked, target, items, positions)
+            # Rolls the checked rows back: they were only sent to find the refused one.
+            raise _NothingRefused
+
+
+class _NothingRefused(Exception):
+    """The checked COPY took every row."""
 
 
 def _as_list(target: CopyTarget[T], items: object) -> list[object]:

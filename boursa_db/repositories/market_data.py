@@ -26,12 +26,13 @@ from boursa_db.domain.market import (
     require_symbols,
     require_time_range,
 )
-from boursa_db.errors import ValidationError
+from boursa_db.errors import UsageError, ValidationError
 from boursa_db.queries import QueryLibrary
 from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.bar_rows import bars_from_records, columns_from_records
-from boursa_db.repositories.base import Repository, Session
+from boursa_db.repositories.base import PooledSession, Repository, Session
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
+from boursa_db.repositories.parallel_copy import copy_in_parallel, require_workers
 from boursa_db.repositories.streaming import DEFAULT_BATCH_SIZE, stream_query
 
 __all__ = ["MarketDataRepository"]
@@ -54,6 +55,8 @@ class MarketDataRepository(Repository):
             copy_into_staging=self._queries.market_data_copy_staging,
             insert_from_staging=self._queries.market_data_insert_from_staging,
             upsert_from_staging=self._queries.market_data_upsert_from_staging,
+            create_checked_staging=self._queries.market_data_create_checked_staging,
+            copy_into_checked_staging=self._queries.market_data_copy_checked_staging,
         )
 
     async def find_latest_prices(
@@ -253,15 +256,43 @@ class MarketDataRepository(Repository):
         return _bar_from_record(record)
 
     async def copy(
-        self, bars: Iterable[MarketBar], on_conflict: ConflictMode = ConflictMode.FAIL
+        self,
+        bars: Iterable[MarketBar],
+        on_conflict: ConflictMode = ConflictMode.FAIL,
+        *,
+        workers: int = 1,
     ) -> int:
         """Write bars with binary COPY, all or nothing; return how many were written.
 
         ``on_conflict`` says what happens to a bar that exists already: ``FAIL`` refuses the
         batch (:class:`~boursa_db.errors.Duplicate`), ``SKIP`` keeps the stored bar, ``UPDATE``
-        replaces it. See :mod:`boursa_db.repositories.copying`.
+        replaces it (a stored bar equal to the new one is left as it is). See
+        :mod:`boursa_db.repositories.copying`.
+
+        ``workers`` > 1 (outside a Unit of Work only: ``ctx.market_data``) splits the batch by
+        symbol over that many pooled connections, written at once and committed only when every
+        share is written; see :mod:`boursa_db.repositories.parallel_copy`. Inside a Unit of
+        Work, whose one connection writes one stream, it raises :class:`UsageError`.
         """
-        return await copy_items(self._session, self._copy_target, bars, on_conflict)
+        if require_workers(workers) == 1:
+            return await copy_items(self._session, self._copy_target, bars, on_conflict)
+        session = self._session
+        if not isinstance(session, PooledSession):
+            raise UsageError(
+                "copy(workers=...) > 1 needs connections of its own, which a unit of work does "
+                "not have: call it on ctx.market_data, outside the unit of work"
+            )
+        # The pooled session's pool and wait: the workers take their connections from it.
+        pool, acquire_timeout = session._pool, session._acquire_timeout
+        return await copy_in_parallel(
+            pool,
+            acquire_timeout=acquire_timeout,
+            target=self._copy_target,
+            items=bars,
+            on_conflict=on_conflict,
+            workers=require_workers(workers, pool_size=pool.get_max_size()),
+            share_key=_bar_symbol,
+        )
 
     async def delete_range(
         self, symbol: str, interval: Interval | str, start: datetime, end: datetime
@@ -344,6 +375,7 @@ _bar_record = operator.attrgetter(
 # The key of a bar, its interval as the plain str value: a tuple holding the enum member would
 # hash through Enum.__hash__, a Python call per bar.
 _bar_key = operator.attrgetter("symbol", "interval_type._value_", "time")
+_bar_symbol = operator.attrgetter("symbol")
 
 
 def _describe_bar(bar: MarketBar) -> str:
