@@ -7,12 +7,20 @@ SQLAlchemy (an ORM object cannot be added twice). What a round includes:
 
 * ``copy`` / ``copy_skip`` / ``copy_update``: ``uow.market_data.copy(bars, on_conflict=...)`` in a
   Unit of Work (commit included), every row new;
-* ``copy_update_existing``: ``UPDATE`` mode when every row exists already (each one replaced);
+* ``copy_update_existing``: ``UPDATE`` mode when every row exists already with the same values
+  (a re-ingest of stored bars: each one left as it is);
+* ``copy_update_changed``: ``UPDATE`` mode when every row exists already with another volume
+  (each one replaced by a new row version);
 * ``copy_records_to_table``: raw asyncpg binary COPY of the tuples (autocommit);
 * ``executemany``: raw asyncpg ``INSERT ... VALUES ($1..$10)`` over the tuples (autocommit);
 * ``orm_add_all``: ``session.add_all(rows)`` then ``await session.commit()``;
 * ``build_market_bars``: constructing the validated ``MarketBar`` objects from tuples (no I/O),
   the price of validation a caller pays before ``copy``.
+
+``test_parallel_ingest`` loads a larger batch (2,000,000 bars of 10 symbols at the ``default``
+and ``large`` sizes) into the emptied table, one round each, interleaved:
+``copy_records_to_table_2m`` (one raw COPY), ``copy_2m`` (``ctx.market_data.copy(bars)``, one
+stream), ``copy_workers_2`` and ``copy_workers_4`` (``ctx.market_data.copy(bars, workers=N)``).
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ WAYS = (
     "copy_skip",
     "copy_update",
     "copy_update_existing",
+    "copy_update_changed",
     "copy_records_to_table",
     "executemany",
     "orm_add_all",
@@ -119,6 +128,18 @@ def _way(
         empty()
         loop.run(raw_copy())
 
+    changed = [(*record[:8], record[8] + 1, *record[9:]) for record in records]
+
+    async def raw_copy_changed() -> None:
+        async with pool.acquire() as connection:
+            await connection.copy_records_to_table(
+                "market_data", records=changed, columns=COPY_COLUMNS
+            )
+
+    def filled_with_other_volumes() -> None:
+        empty()
+        loop.run(raw_copy_changed())
+
     def orm_rows() -> tuple[tuple[Any, ...], dict[str, Any]]:
         from benchmarks.orm import MarketDataRow
 
@@ -160,6 +181,7 @@ def _way(
         "copy_skip": (lambda: run(copy(ConflictMode.SKIP)), empty),
         "copy_update": (lambda: run(copy(ConflictMode.UPDATE)), empty),
         "copy_update_existing": (lambda: run(copy(ConflictMode.UPDATE)), filled),
+        "copy_update_changed": (lambda: run(copy(ConflictMode.UPDATE)), filled_with_other_volumes),
         "copy_records_to_table": (lambda: run(raw_copy()), empty),
         "executemany": (lambda: run(executemany()), empty),
         "orm_add_all": (lambda rows: run(add_all(rows)), orm_rows),
@@ -192,3 +214,63 @@ def test_ingest(
 async def _count(contenders: Contenders) -> int:
     async with contenders.pool.acquire() as connection:
         return int(await connection.fetchval("SELECT count(*) FROM market_data"))
+
+
+PARALLEL_WAYS = ("copy_records_to_table_2m", "copy_2m", "copy_workers_2", "copy_workers_4")
+PARALLEL_ROWS = {"smoke": 20_000}
+"""Rows of the parallel batch per size; 2,000,000 unless named here."""
+
+
+@pytest.fixture(scope="module")
+def parallel(loop: Loop, ingest_url: str) -> Iterator[Contenders]:
+    opened = loop.run(open_contenders(ingest_url, pool_size=4, orm=False))
+    yield opened
+    loop.run(opened.close())
+
+
+@pytest.fixture(scope="module")
+def parallel_batch(size: Size) -> list[MarketBar]:
+    bars = _batch(PARALLEL_ROWS.get(size.name, 2_000_000))
+    settle()
+    return bars
+
+
+@pytest.mark.parametrize("way", PARALLEL_WAYS)
+def test_parallel_ingest(
+    benchmark: Any,
+    loop: Loop,
+    parallel: Contenders,
+    parallel_batch: list[MarketBar],
+    way: str,
+) -> None:
+    records = [_record(bar) for bar in parallel_batch]
+    context, pool = parallel.context, parallel.pool
+
+    async def raw_copy() -> None:
+        async with pool.acquire() as connection:
+            await connection.copy_records_to_table(
+                "market_data", records=records, columns=COPY_COLUMNS
+            )
+
+    async def copy(workers: int) -> None:
+        await context.market_data.copy(parallel_batch, workers=workers)
+
+    calls = {
+        "copy_records_to_table_2m": raw_copy,
+        "copy_2m": lambda: copy(1),
+        "copy_workers_2": lambda: copy(2),
+        "copy_workers_4": lambda: copy(4),
+    }
+    benchmark.group = "ingest"
+    benchmark.extra_info.update(
+        kind="ingest", shape="parallel_ingest", contender=way, rows=len(parallel_batch)
+    )
+
+    benchmark.pedantic(
+        lambda: loop.run(calls[way]()),
+        setup=lambda: loop.run(_truncate(parallel)),
+        rounds=2,
+        warmup_rounds=0,
+    )
+
+    assert loop.run(_count(parallel)) == len(parallel_batch)

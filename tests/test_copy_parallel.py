@@ -10,8 +10,21 @@ import pytest
 
 from boursa_db.context import PersistenceContext
 from boursa_db.domain.market import MarketBar
-from boursa_db.errors import DatabaseUnavailable, Duplicate, UsageError, ValidationError
+from boursa_db.errors import (
+    DatabaseUnavailable,
+    Duplicate,
+    OutcomeUnknown,
+    UsageError,
+    ValidationError,
+)
+from boursa_db.repositories.base import (
+    BoundSession,
+    begin_pooled_transaction,
+    release_connection,
+)
 from boursa_db.repositories.copying import ConflictMode
+from boursa_db.repositories.market_data import MarketDataRepository
+from boursa_db.repositories.parallel_copy import _commit_all
 from tests.test_deadlines import NEVER, _count, _outcome, _wait_for_a_copy
 from tests.test_market_data import MINUTE, START, minute_bars
 
@@ -155,3 +168,35 @@ async def test_a_killed_worker_fails_the_parallel_copy_writes_nothing_and_the_po
     while context.pool.get_idle_size() != context.pool.get_size():
         assert asyncio.get_running_loop().time() < deadline, "a connection was never returned"
         await asyncio.sleep(0.01)
+
+
+async def test_a_connection_lost_during_the_commits_names_the_symbols_committed_and_not(
+    context: PersistenceContext, database_url: str
+) -> None:
+    # The one window the coordinated outcome leaves: every share written, then one worker's
+    # connection lost while the COMMITs are sent.
+    shares = [minute_bars("AAPL", START, 3), minute_bars("MSFT", START, 3)]
+    connections = [
+        await begin_pooled_transaction(
+            context.pool, acquire_timeout=NEVER, isolation="read_committed"
+        )
+        for _ in shares
+    ]
+    for connection, bars in zip(connections, shares, strict=True):
+        await MarketDataRepository(BoundSession(connection)).copy(bars)
+    admin = await asyncpg.connect(database_url)
+    try:
+        pid = connections[1].get_server_pid()
+        assert await admin.fetchval("SELECT pg_terminate_backend($1, $2)", pid, int(NEVER * 1000))
+    finally:
+        await admin.close()
+
+    with pytest.raises(OutcomeUnknown) as raised:
+        await _commit_all(connections, [["AAPL"], ["MSFT"]])
+
+    assert "Committed: AAPL; not known to be committed: MSFT" in str(raised.value)
+    assert "on_conflict=SKIP or UPDATE" in str(raised.value)
+    assert await context.market_data.count("AAPL") == 3
+    assert await context.market_data.count("MSFT") == 0
+    for connection in connections:
+        await release_connection(context.pool, connection, reset_timeout=NEVER)

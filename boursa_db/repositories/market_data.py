@@ -11,7 +11,7 @@ import functools
 import operator
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.market import (
@@ -35,6 +35,9 @@ from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
 from boursa_db.repositories.parallel_copy import copy_in_parallel, require_workers
 from boursa_db.repositories.streaming import DEFAULT_BATCH_SIZE, stream_query
 
+if TYPE_CHECKING:
+    from boursa_db.connection import Connection
+
 __all__ = ["MarketDataRepository"]
 
 MAX_GAPS = 10_000
@@ -55,8 +58,10 @@ class MarketDataRepository(Repository):
             copy_into_staging=self._queries.market_data_copy_staging,
             insert_from_staging=self._queries.market_data_insert_from_staging,
             upsert_from_staging=self._queries.market_data_upsert_from_staging,
+            empty_staging=self._queries.market_data_empty_staging,
             create_checked_staging=self._queries.market_data_create_checked_staging,
             copy_into_checked_staging=self._queries.market_data_copy_checked_staging,
+            stored=self._stored,
         )
 
     async def find_latest_prices(
@@ -292,6 +297,11 @@ class MarketDataRepository(Repository):
             on_conflict=on_conflict,
             workers=require_workers(workers, pool_size=pool.get_max_size()),
             share_key=_bar_symbol,
+        )
+
+    async def _stored(self, connection: Connection, bar: MarketBar) -> bool:
+        return await self._queries.market_data_stored(
+            connection, symbol=bar.symbol, interval_type=bar.interval_type.value, time=bar.time
         )
 
     async def delete_range(
