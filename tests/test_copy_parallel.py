@@ -1,4 +1,4 @@
-"""copy(bars, workers=N): one batch over several pooled connections, one coordinated outcome."""
+"""copy(bars, workers=N): one batch over several pooled connections, a transaction per share."""
 
 from __future__ import annotations
 
@@ -10,21 +10,8 @@ import pytest
 
 from boursa_db.context import PersistenceContext
 from boursa_db.domain.market import MarketBar
-from boursa_db.errors import (
-    DatabaseUnavailable,
-    Duplicate,
-    OutcomeUnknown,
-    UsageError,
-    ValidationError,
-)
-from boursa_db.repositories.base import (
-    BoundSession,
-    begin_pooled_transaction,
-    release_connection,
-)
+from boursa_db.errors import DatabaseUnavailable, Duplicate, UsageError, ValidationError
 from boursa_db.repositories.copying import ConflictMode
-from boursa_db.repositories.market_data import MarketDataRepository
-from boursa_db.repositories.parallel_copy import _commit_all
 from tests.test_deadlines import NEVER, _count, _outcome, _wait_for_a_copy
 from tests.test_market_data import MINUTE, START, minute_bars
 
@@ -89,7 +76,31 @@ async def test_a_parallel_update_keeps_the_last_occurrence_of_a_repeated_key(
     assert stored == [last]
 
 
-async def test_a_bad_row_in_one_workers_share_writes_nothing_and_is_named_by_its_index(
+async def _stored_per_symbol(database_url: str) -> dict[str, int]:
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await connection.fetch("SELECT symbol, count(*) FROM market_data GROUP BY symbol")
+    finally:
+        await connection.close()
+    return {row[0]: row[1] for row in rows}
+
+
+def _assert_each_share_whole_or_absent(
+    error: BaseException, stored: dict[str, int], per_symbol: int, failed_symbol: str
+) -> None:
+    """Every share's note says committed or not written, and the table agrees symbol by symbol."""
+    notes = [note for note in getattr(error, "__notes__", []) if note.startswith("copy with")]
+    assert notes, "the error says nothing of the shares"
+    for note in notes:
+        symbols = note.split(" rows of ")[1].split(": ")[0].split(", ")
+        committed = note.endswith(": committed")
+        assert committed or note.endswith(": not written (rolled back)"), note
+        for symbol in symbols:
+            assert stored.get(symbol, 0) == (per_symbol if committed else 0), note
+    assert stored.get(failed_symbol, 0) == 0
+
+
+async def test_a_bad_row_in_one_share_is_named_and_leaves_only_whole_committed_shares(
     context: PersistenceContext, database_url: str
 ) -> None:
     batch = _batch(20)
@@ -100,20 +111,24 @@ async def test_a_bad_row_in_one_workers_share_writes_nothing_and_is_named_by_its
 
     assert raised.value.row == 37
     assert str(raised.value).startswith(f"row 37 ({batch[37].symbol} 1m at")
-    assert any("nothing of the batch was written" in note for note in raised.value.__notes__)
-    assert await _count(database_url, "market_data") == 0
+    stored = await _stored_per_symbol(database_url)
+    _assert_each_share_whole_or_absent(raised.value, stored, 20, batch[37].symbol)
 
 
-async def test_a_stored_key_in_one_workers_share_fails_the_batch_and_writes_nothing(
+async def test_copying_again_with_skip_completes_a_batch_a_failure_left_partly_written(
     context: PersistenceContext, database_url: str
 ) -> None:
     batch = _batch(20)
     await context.market_data.copy([batch[50]])
-
     with pytest.raises(Duplicate, match="row 50"):
         await context.market_data.copy(batch, workers=4)
 
-    assert await _count(database_url, "market_data") == 1
+    left = await _count(database_url, "market_data")
+
+    written = await context.market_data.copy(batch, on_conflict=ConflictMode.SKIP, workers=4)
+
+    assert written == len(batch) - left
+    assert await _count(database_url, "market_data") == len(batch)
 
 
 async def test_workers_inside_a_unit_of_work_are_refused(
@@ -148,10 +163,11 @@ async def test_more_workers_than_the_pool_holds_are_refused(
     assert await _count(database_url, "market_data") == 0
 
 
-async def test_a_killed_worker_fails_the_parallel_copy_writes_nothing_and_the_pool_recovers(
+async def test_a_killed_worker_fails_the_parallel_copy_and_the_pool_recovers(
     context: PersistenceContext, database_url: str
 ) -> None:
-    batch = [bar for symbol in ("AAPL", "MSFT") for bar in minute_bars(symbol, START, 150_000)]
+    per_symbol = 150_000
+    batch = [bar for symbol in ("AAPL", "MSFT") for bar in minute_bars(symbol, START, per_symbol)]
     admin = await asyncpg.connect(database_url)
     try:
         copying = asyncio.ensure_future(context.market_data.copy(batch, workers=2))
@@ -162,41 +178,13 @@ async def test_a_killed_worker_fails_the_parallel_copy_writes_nothing_and_the_po
         await admin.close()
 
     assert isinstance(error, DatabaseUnavailable), error
-    assert await _count(database_url, "market_data") == 0
-    assert await context.market_data.copy(batch[:10], workers=2) == 10
+    # The killed share wrote nothing; the other is whole if it committed first, else absent.
+    stored = await _stored_per_symbol(database_url)
+    assert sorted(stored.values()) in ([], [per_symbol])
+    assert any(note.endswith("not written (rolled back)") for note in error.__notes__)
+    others = [*minute_bars("IBM", START, 5), *minute_bars("ORCL", START, 5)]
+    assert await context.market_data.copy(others, workers=2) == 10
     deadline = asyncio.get_running_loop().time() + NEVER
     while context.pool.get_idle_size() != context.pool.get_size():
         assert asyncio.get_running_loop().time() < deadline, "a connection was never returned"
         await asyncio.sleep(0.01)
-
-
-async def test_a_connection_lost_during_the_commits_names_the_symbols_committed_and_not(
-    context: PersistenceContext, database_url: str
-) -> None:
-    # The one window the coordinated outcome leaves: every share written, then one worker's
-    # connection lost while the COMMITs are sent.
-    shares = [minute_bars("AAPL", START, 3), minute_bars("MSFT", START, 3)]
-    connections = [
-        await begin_pooled_transaction(
-            context.pool, acquire_timeout=NEVER, isolation="read_committed"
-        )
-        for _ in shares
-    ]
-    for connection, bars in zip(connections, shares, strict=True):
-        await MarketDataRepository(BoundSession(connection)).copy(bars)
-    admin = await asyncpg.connect(database_url)
-    try:
-        pid = connections[1].get_server_pid()
-        assert await admin.fetchval("SELECT pg_terminate_backend($1, $2)", pid, int(NEVER * 1000))
-    finally:
-        await admin.close()
-
-    with pytest.raises(OutcomeUnknown) as raised:
-        await _commit_all(connections, [["AAPL"], ["MSFT"]])
-
-    assert "Committed: AAPL; not known to be committed: MSFT" in str(raised.value)
-    assert "on_conflict=SKIP or UPDATE" in str(raised.value)
-    assert await context.market_data.count("AAPL") == 3
-    assert await context.market_data.count("MSFT") == 0
-    for connection in connections:
-        await release_connection(context.pool, connection, reset_timeout=NEVER)
