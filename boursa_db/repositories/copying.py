@@ -6,13 +6,15 @@ Three ways to meet rows that exist already (:class:`ConflictMode`):
   (in the table or earlier in the batch) fails the whole batch with :class:`Duplicate`.
 * ``SKIP`` and ``UPDATE``: COPY into a temporary staging table shaped like the target, then one
   ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` or ``DO UPDATE``. PostgreSQL's COPY cannot
-  upsert, and ``ON CONFLICT DO UPDATE`` cannot touch one row twice, so the batch is first reduced
-  to the last occurrence of each key. Most batches only add rows (new bars after the stored
-  ones), so the reduced batch is first COPYed straight into the table inside a savepoint: when
-  no key exists yet that is the whole write, at the speed of ``FAIL``, with the same result as
-  the staging path; the first existing key (or a deadlock with a concurrent batch) rolls the
-  savepoint back and the staging path runs. A large batch whose first key is stored (a
-  re-ingest) goes to staging at once, when the target can probe a key (``CopyTarget.stored``).
+  upsert, and ``ON CONFLICT`` keeps the first of two rows with one key (``DO NOTHING``) or refuses
+  them (``DO UPDATE``), so the batch is reduced to the last occurrence of each key: up front for
+  ``SKIP``, and for ``UPDATE`` only when the upsert found a key twice. Most batches only add
+  rows (new bars after the stored ones), so the batch is first COPYed straight into the table
+  inside a savepoint: when no key exists yet that is the whole write, at the speed of ``FAIL``,
+  with the same result as the staging path; the first existing key (or a deadlock with a
+  concurrent batch) rolls the savepoint back and the staging path runs. A large batch whose
+  first key is stored (a re-ingest) goes to staging at once, when the target can probe a key
+  (``CopyTarget.stored``).
 
 The market-data upsert leaves a stored row equal to the new one as it is (no new row version:
 re-ingesting stored bars costs a third of replacing them), and its staging table has no CHECK
@@ -158,12 +160,16 @@ def checked_batch(
     """The mode, the items checked for type, and the indices of the items to send.
 
     ``positions[i]`` is the index in the batch of the i-th record sent (COPY's line i + 1):
-    every item for ``FAIL``, the last occurrence of each key otherwise.
+    the last occurrence of each key for ``SKIP``, every item otherwise. ``UPDATE`` reduces the
+    batch only when the upsert finds a key twice (:func:`write_batch`): reducing a batch whose
+    keys are all distinct, as nearly all are, cost a tenth of an upsert of 100,000 stored bars.
     """
     mode = _conflict_mode(on_conflict)
     typed = _checked(target, _as_list(target, items))
     positions: Sequence[int] = (
-        range(len(typed)) if mode is ConflictMode.FAIL else _last_of_each(target, typed)
+        _last_of_each(target, typed, range(len(typed)))
+        if mode is ConflictMode.SKIP
+        else range(len(typed))
     )
     return mode, typed, positions
 
@@ -188,7 +194,14 @@ async def write_batch(
             pass
     await target.create_staging(connection)
     await _copy(connection, target.copy_into_staging, target, items, positions)
-    written = await _merge(connection, target, items, positions, mode)
+    try:
+        written = await _merge(connection, target, items, positions, mode)
+    except _RepeatedKey:
+        # ON CONFLICT DO UPDATE cannot touch a row twice: keep the last occurrence of each key.
+        positions = _last_of_each(target, items, positions)
+        await target.empty_staging(connection)
+        await _copy(connection, target.copy_into_staging, target, items, positions)
+        written = await _merge(connection, target, items, positions, mode)
     await target.empty_staging(connection)
     return written
 
@@ -219,6 +232,8 @@ async def _merge(
             # replaced, or found equal and left alone: the count is the batch's keys.
             await target.upsert_from_staging(connection)
             return len(positions)
+    except asyncpg.CardinalityViolationError as error:
+        raise _RepeatedKey from error
     except asyncpg.PostgresError as error:
         translated = translate_database_error(error)
         if isinstance(translated, ValidationError):
@@ -247,6 +262,10 @@ async def _name_refused_row(
 
 class _NothingRefused(Exception):
     """The checked COPY took every row."""
+
+
+class _RepeatedKey(Exception):
+    """The upsert met a key twice in the staged rows."""
 
 
 def _as_list(target: CopyTarget[T], items: object) -> list[object]:
@@ -279,13 +298,14 @@ def _checked(target: CopyTarget[T], batch: list[object]) -> list[T]:
     return cast("list[T]", batch)
 
 
-def _last_of_each(target: CopyTarget[T], items: list[T]) -> list[int]:
-    """The index of the last occurrence of each key, in order of first occurrence.
+def _last_of_each(target: CopyTarget[T], items: list[T], positions: Sequence[int]) -> list[int]:
+    """Of ``positions``, the last occurrence of each key, in order of first occurrence.
 
-    A dict built from (key, index) pairs keeps the first position of each key and the last
-    index written for it: exactly that, in C.
+    A dict built from (key, position) pairs keeps the first place of each key and the last
+    position written for it: exactly that, in C.
     """
-    last: dict[Hashable, int] = dict(zip(map(target.key, items), range(len(items)), strict=True))
+    keys = map(target.key, map(items.__getitem__, positions))
+    last: dict[Hashable, int] = dict(zip(keys, positions, strict=True))
     return list(last.values())
 
 
