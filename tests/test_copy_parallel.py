@@ -131,6 +131,13 @@ async def test_copying_again_with_skip_completes_a_batch_a_failure_left_partly_w
     assert await _count(database_url, "market_data") == len(batch)
 
 
+async def test_a_parallel_copy_of_an_empty_batch_returns_zero(
+    context: PersistenceContext, database_url: str
+) -> None:
+    assert await context.market_data.copy([], workers=4) == 0
+    assert await _count(database_url, "market_data") == 0
+
+
 async def test_workers_inside_a_unit_of_work_are_refused(
     context: PersistenceContext, database_url: str
 ) -> None:

@@ -88,6 +88,8 @@ async def copy_in_parallel(
     """
     mode, typed, positions = checked_batch(target, items, on_conflict)
     shares = _split(typed, positions, share_key, workers)
+    if not shares:
+        return 0
     tasks = [
         asyncio.ensure_future(_write_share(pool, acquire_timeout, target, typed, share, mode))
         for share in shares
@@ -110,8 +112,7 @@ async def copy_in_parallel(
         # Also when the caller is cancelled: no share is left running behind it.
         for task in tasks:
             task.cancel()
-        if tasks:
-            await asyncio.wait(tasks)
+        await asyncio.wait(tasks)
         for task in tasks:
             if not task.cancelled():
                 task.exception()  # retrieved, so that asyncio does not log it as lost
