@@ -26,13 +26,18 @@ from boursa_db.domain.market import (
     require_symbols,
     require_time_range,
 )
-from boursa_db.errors import UsageError, ValidationError
+from boursa_db.errors import ValidationError
 from boursa_db.queries import QueryLibrary
 from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.bar_rows import bars_from_records, columns_from_records
-from boursa_db.repositories.base import PooledSession, Repository, Session
+from boursa_db.repositories.base import Repository, Session
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
-from boursa_db.repositories.parallel_copy import copy_in_parallel, require_workers
+from boursa_db.repositories.parallel_copy import (
+    copy_with_workers,
+    days_and_symbols,
+    describe_days_and_symbols,
+    require_workers,
+)
 from boursa_db.repositories.streaming import DEFAULT_BATCH_SIZE, stream_query
 
 if TYPE_CHECKING:
@@ -275,28 +280,20 @@ class MarketDataRepository(Repository):
         :mod:`boursa_db.repositories.copying`.
 
         ``workers`` > 1 (outside a Unit of Work only: ``ctx.market_data``) splits the batch by
-        symbol over that many pooled connections, written at once and committed only when every
-        share is written; see :mod:`boursa_db.repositories.parallel_copy`. Inside a Unit of
-        Work, whose one connection writes one stream, it raises :class:`UsageError`.
+        day and symbol over that many pooled connections, each share written and committed in
+        a transaction of its own; see :mod:`boursa_db.repositories.parallel_copy`. Inside a Unit
+        of Work, whose one connection writes one stream, it raises :class:`UsageError`.
         """
         if require_workers(workers) == 1:
             return await copy_items(self._session, self._copy_target, bars, on_conflict)
-        session = self._session
-        if not isinstance(session, PooledSession):
-            raise UsageError(
-                "copy(workers=...) > 1 needs connections of its own, which a unit of work does "
-                "not have: call it on ctx.market_data, outside the unit of work"
-            )
-        # The pooled session's pool and wait: the workers take their connections from it.
-        pool, acquire_timeout = session._pool, session._acquire_timeout
-        return await copy_in_parallel(
-            pool,
-            acquire_timeout=acquire_timeout,
-            target=self._copy_target,
-            items=bars,
-            on_conflict=on_conflict,
-            workers=require_workers(workers, pool_size=pool.get_max_size()),
-            share_key=_bar_symbol,
+        return await copy_with_workers(
+            self._session,
+            self._copy_target,
+            bars,
+            on_conflict,
+            workers=workers,
+            share_keys=days_and_symbols,
+            describe_share=describe_days_and_symbols,
         )
 
     async def _stored(self, connection: Connection, bar: MarketBar) -> bool:
@@ -385,7 +382,6 @@ _bar_record = operator.attrgetter(
 # The key of a bar, its interval as the plain str value: a tuple holding the enum member would
 # hash through Enum.__hash__, a Python call per bar.
 _bar_key = operator.attrgetter("symbol", "interval_type._value_", "time")
-_bar_symbol = operator.attrgetter("symbol")
 
 
 def _describe_bar(bar: MarketBar) -> str:

@@ -1,16 +1,19 @@
 """One batch written by several pooled connections at once: ``copy(bars, workers=N)``.
 
-The batch is split by a share key (the symbol for bars) into at most ``workers`` shares of
-about equal size; each share is written by :func:`~boursa_db.repositories.copying.write_batch`
-(the watched COPY, the same conflict handling as a serial copy) on a pooled connection of its
-own, in a transaction of its own, committed as soon as the share is written. No key is in two
-shares, so the workers never wait for each other's rows.
+The batch is grouped by a share key (for bars: the day of the bar's time, and its symbol) and
+cut, in key order, into at most ``workers`` shares of about equal size. No key is in two shares,
+so the workers never wait for each other's rows; and a multi-day batch gives each worker days of
+its own, so on TimescaleDB each worker mostly writes (and creates) chunks of its own: a worker
+writing into a chunk another worker's open transaction created would wait for that transaction
+to end. Each share is written by :func:`~boursa_db.repositories.copying.write_batch` (the
+watched COPY, the same conflict handling as a serial copy) on a pooled connection of its own, in
+a transaction of its own, committed as soon as the share is written.
 
 One transaction per share, not one outcome for the batch. A coordinated outcome (every share
 committed only when all are written) would need PostgreSQL's prepared transactions, which
 servers leave off by default; without them, workers that wait for each other before COMMIT can
-deadlock where the server cannot see it: on TimescaleDB, a worker writing into a chunk another
-worker's open transaction created waits for that transaction to end. So a failure leaves:
+deadlock where the server cannot see it (on TimescaleDB, through the chunks above). So a failure
+leaves:
 
 * the shares committed before it: written, whole;
 * the others: cancelled and rolled back, nothing of them written (a share whose COMMIT was under
@@ -18,7 +21,8 @@ worker's open transaction created waits for that transaction to end. So a failur
 * the error: the first failure, of the type a serial copy raises (:class:`ValidationError` or
   :class:`Duplicate` naming the refused row by its index in the batch given,
   :class:`DatabaseUnavailable` for a lost connection, ...), with notes (``error.__notes__``,
-  shown in its traceback) listing the symbols of each share and whether they were committed.
+  shown in its traceback) listing the symbols and days of each share and whether they were
+  committed.
 
 Copying the same batch again with ``on_conflict=SKIP`` (or ``UPDATE``) completes it.
 
@@ -32,14 +36,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Hashable, Iterable, Sequence
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 import asyncpg
 import attrs
 
-from boursa_db.errors import DRIVER_ERRORS, ValidationError, translate_database_error
+from boursa_db.errors import (
+    DRIVER_ERRORS,
+    UsageError,
+    ValidationError,
+    translate_database_error,
+)
 from boursa_db.repositories.base import (
+    PooledSession,
+    Session,
     begin_pooled_transaction,
     commit_transaction,
     release_connection,
@@ -47,12 +61,23 @@ from boursa_db.repositories.base import (
 )
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, checked_batch, write_batch
 
-__all__ = ["MAX_WORKERS", "copy_in_parallel", "require_workers"]
+__all__ = [
+    "MAX_WORKERS",
+    "copy_in_parallel",
+    "copy_with_workers",
+    "days_and_symbols",
+    "describe_days_and_symbols",
+    "require_workers",
+]
 
 T = TypeVar("T")
 
 MAX_WORKERS = 64
 """More connections than this write no faster on any server the library targets."""
+
+_day = operator.methodcaller("date")
+_time = operator.attrgetter("time")
+_symbol = operator.attrgetter("symbol")
 
 
 def require_workers(workers: object, *, pool_size: int | None = None) -> int:
@@ -72,6 +97,55 @@ def require_workers(workers: object, *, pool_size: int | None = None) -> int:
     return workers
 
 
+async def copy_with_workers(
+    session: Session,
+    target: CopyTarget[T],
+    items: Iterable[object],
+    on_conflict: ConflictMode,
+    *,
+    workers: int,
+    share_keys: Callable[[list[T]], Iterable[Any]],
+    describe_share: Callable[[list[Any]], str],
+) -> int:
+    """:func:`copy_in_parallel` on the pool of a session outside a Unit of Work.
+
+    Inside one (any session but a :class:`PooledSession`) it raises :class:`UsageError`: the
+    Unit of Work's one connection writes one stream.
+    """
+    if not isinstance(session, PooledSession):
+        require_workers(workers)
+        raise UsageError(
+            "copy(workers=...) > 1 needs connections of its own, which a unit of work does "
+            "not have: call it on ctx.market_data, outside the unit of work"
+        )
+    # The pooled session's pool and wait: the workers take their connections from it.
+    pool, acquire_timeout = session._pool, session._acquire_timeout
+    return await copy_in_parallel(
+        pool,
+        acquire_timeout=acquire_timeout,
+        target=target,
+        items=items,
+        on_conflict=on_conflict,
+        workers=require_workers(workers, pool_size=pool.get_max_size()),
+        share_keys=share_keys,
+        describe_share=describe_share,
+    )
+
+
+def days_and_symbols(items: list[Any]) -> Iterator[tuple[date, str]]:
+    """The share key of each item with a ``time`` and a ``symbol``: (its day, its symbol).
+
+    Made in C (``map`` over getters), so that keying two million bars costs milliseconds.
+    """
+    return zip(map(_day, map(_time, items)), map(_symbol, items), strict=True)
+
+
+def describe_days_and_symbols(keys: list[tuple[date, str]]) -> str:
+    """The symbols of a share's keys and the first and last of their days."""
+    symbols = ", ".join(sorted({symbol for _, symbol in keys}))
+    return f"{symbols} from {keys[0][0].isoformat()} to {keys[-1][0].isoformat()}"
+
+
 async def copy_in_parallel(
     pool: asyncpg.Pool[Any],
     *,
@@ -80,14 +154,15 @@ async def copy_in_parallel(
     items: Iterable[object],
     on_conflict: ConflictMode,
     workers: int,
-    share_key: Callable[[T], Hashable],
+    share_keys: Callable[[list[T]], Iterable[Any]],
+    describe_share: Callable[[list[Any]], str],
 ) -> int:
     """Write ``items`` over up to ``workers`` pooled connections; return the rows written.
 
     The outcome and the errors are those of the module's documentation.
     """
     mode, typed, positions = checked_batch(target, items, on_conflict)
-    shares = _split(typed, positions, share_key, workers)
+    shares = _split(typed, positions, share_keys, describe_share, workers)
     if not shares:
         return 0
     tasks = [
@@ -123,7 +198,7 @@ class _Share:
     """The rows of one worker and how far its transaction got."""
 
     positions: list[int]
-    symbols: list[str]
+    description: str
     committing: bool = False
     committed: bool = False
 
@@ -134,30 +209,46 @@ class _Share:
             state = "not known to be committed (the connection was lost during COMMIT)"
         else:
             state = "not written (rolled back)"
-        return (
-            f"copy with workers: {len(self.positions)} rows of {', '.join(self.symbols)}: {state}"
-        )
+        return f"copy with workers: {len(self.positions)} rows of {self.description}: {state}"
 
 
 def _split(
-    items: list[T], positions: Sequence[int], share_key: Callable[[T], Hashable], workers: int
+    items: list[T],
+    positions: Sequence[int],
+    share_keys: Callable[[list[T]], Iterable[Any]],
+    describe: Callable[[list[Any]], str],
+    workers: int,
 ) -> list[_Share]:
-    """The positions split by share key into at most ``workers`` shares of about equal length.
+    """The positions grouped by share key, cut in key order into at most ``workers`` runs of
+    about equal length.
 
-    Largest groups first, each to the shortest share so far; every share keeps batch order.
+    Runs of equal keys are taken whole (``groupby``, in C): the Python work is per run, not per
+    row. A group keeps batch order, so a key repeated in the batch keeps its last occurrence.
     """
-    groups: dict[Hashable, list[int]] = {}
-    keys = map(share_key, map(items.__getitem__, positions))
-    for key, position in zip(keys, positions, strict=True):
-        groups.setdefault(key, []).append(position)
-    shares = [_Share(positions=[], symbols=[]) for _ in range(min(workers, len(groups)))]
-    for key, group in sorted(groups.items(), key=lambda pair: len(pair[1]), reverse=True):
-        share = min(shares, key=lambda share: len(share.positions))
-        share.positions.extend(group)
-        share.symbols.append(str(key))
-    for share in shares:
-        share.positions.sort()
-        share.symbols.sort()
+    groups: dict[Any, list[int]] = {}
+    start = 0
+    for key, run in itertools.groupby(share_keys(list(map(items.__getitem__, positions)))):
+        length = len(list(run))
+        groups.setdefault(key, []).extend(positions[start : start + length])
+        start += length
+    count = min(workers, len(groups))
+    shares: list[_Share] = []
+    taken: list[int] = []
+    keys: list[Any] = []
+    so_far = 0
+    for key in sorted(groups):
+        group = groups[key]
+        # The end of the current share in rows: a group goes to the next share when that ends
+        # this one nearer its end than taking the group would.
+        end = (len(shares) + 1) * len(positions) / count
+        if taken and len(shares) < count - 1 and so_far + len(group) - end > end - so_far:
+            shares.append(_Share(positions=taken, description=describe(keys)))
+            taken, keys = [], []
+        taken.extend(group)
+        keys.append(key)
+        so_far += len(group)
+    if taken:
+        shares.append(_Share(positions=taken, description=describe(keys)))
     return shares
 
 
