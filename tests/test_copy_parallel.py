@@ -64,27 +64,6 @@ async def test_a_parallel_copy_stores_what_a_serial_copy_stores_in_every_mode(
     assert await _stored(database_url) == serial
 
 
-async def test_one_symbol_over_several_days_is_written_whole_by_several_workers(
-    context: PersistenceContext, database_url: str
-) -> None:
-    # 3,000 one-minute bars span three days: the shares are cut between days.
-    batch = minute_bars("AAPL", START, 3_000)
-    _with_negative_volume(batch[-1])
-    with pytest.raises(ValidationError) as raised:
-        await context.market_data.copy(batch, workers=3)
-    notes = [note for note in raised.value.__notes__ if note.startswith("copy with workers")]
-    batch[-1] = minute_bars("AAPL", START + 2_999 * MINUTE, 1)[0]
-    async with context.pool.acquire() as connection:
-        await connection.execute("TRUNCATE market_data")
-
-    written = await context.market_data.copy(batch, workers=3)
-
-    assert len(notes) == 3
-    assert raised.value.row == 2_999
-    assert written == 3_000
-    assert await context.market_data.count("AAPL") == 3_000
-
-
 async def test_a_parallel_update_keeps_the_last_occurrence_of_a_repeated_key(
     context: PersistenceContext,
 ) -> None:
@@ -113,7 +92,7 @@ def _assert_each_share_whole_or_absent(
     notes = [note for note in getattr(error, "__notes__", []) if note.startswith("copy with")]
     assert notes, "the error says nothing of the shares"
     for note in notes:
-        symbols = note.split(" rows of ")[1].split(" from ")[0].split(", ")
+        symbols = note.split(" rows of ")[1].split(": ")[0].split(", ")
         committed = note.endswith(": committed")
         assert committed or note.endswith(": not written (rolled back)"), note
         for symbol in symbols:

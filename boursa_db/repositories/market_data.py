@@ -33,9 +33,9 @@ from boursa_db.repositories.bar_rows import bars_from_records, columns_from_reco
 from boursa_db.repositories.base import Repository, Session
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
 from boursa_db.repositories.parallel_copy import (
+    by_symbol,
     copy_with_workers,
-    days_and_symbols,
-    describe_days_and_symbols,
+    describe_symbols,
     require_workers,
 )
 from boursa_db.repositories.streaming import DEFAULT_BATCH_SIZE, stream_query
@@ -280,7 +280,7 @@ class MarketDataRepository(Repository):
         :mod:`boursa_db.repositories.copying`.
 
         ``workers`` > 1 (outside a Unit of Work only: ``ctx.market_data``) splits the batch by
-        day and symbol over that many pooled connections, each share written and committed in
+        symbol over that many pooled connections, each share written and committed in
         a transaction of its own; see :mod:`boursa_db.repositories.parallel_copy`. Inside a Unit
         of Work, whose one connection writes one stream, it raises :class:`UsageError`.
         """
@@ -292,8 +292,8 @@ class MarketDataRepository(Repository):
             bars,
             on_conflict,
             workers=workers,
-            share_keys=days_and_symbols,
-            describe_share=describe_days_and_symbols,
+            share_keys=by_symbol,
+            describe_share=describe_symbols,
         )
 
     async def _stored(self, connection: Connection, bar: MarketBar) -> bool:

@@ -1,18 +1,20 @@
 """One batch written by several pooled connections at once: ``copy(bars, workers=N)``.
 
-The batch is grouped by a share key (for bars: the day of the bar's time, and its symbol) and
-cut, in key order, into at most ``workers`` shares of about equal size. No key is in two shares,
-so the workers never wait for each other's rows; and a multi-day batch gives each worker days of
-its own, so on TimescaleDB each worker mostly writes (and creates) chunks of its own: a worker
-writing into a chunk another worker's open transaction created would wait for that transaction
-to end. Each share is written by :func:`~boursa_db.repositories.copying.write_batch` (the
-watched COPY, the same conflict handling as a serial copy) on a pooled connection of its own, in
-a transaction of its own, committed as soon as the share is written.
+The batch is grouped by a share key (for bars: the symbol) and cut, in key order, into at most
+``workers`` shares of about equal size. No key is in two shares, so the workers never wait for
+each other's rows. (Cutting by day and symbol instead, so that on TimescaleDB each worker would
+create chunks of its own, measured slower: 0.84x a raw COPY with 4 workers against 1.13x for the
+symbol cut, 2,000,000 bars on PostgreSQL 15 + TimescaleDB 2.28, and reading each bar's day costs
+the client half a second.) Each share is written by
+:func:`~boursa_db.repositories.copying.write_batch` (the watched COPY, the same conflict handling
+as a serial copy) on a pooled connection of its own, in a transaction of its own, committed as
+soon as the share is written.
 
 One transaction per share, not one outcome for the batch. A coordinated outcome (every share
 committed only when all are written) would need PostgreSQL's prepared transactions, which
 servers leave off by default; without them, workers that wait for each other before COMMIT can
-deadlock where the server cannot see it (on TimescaleDB, through the chunks above). So a failure
+deadlock where the server cannot see it: on TimescaleDB a worker writing into a chunk that
+another worker's open transaction created waits for that transaction to end. So a failure
 leaves:
 
 * the shares committed before it: written, whole;
@@ -21,8 +23,7 @@ leaves:
 * the error: the first failure, of the type a serial copy raises (:class:`ValidationError` or
   :class:`Duplicate` naming the refused row by its index in the batch given,
   :class:`DatabaseUnavailable` for a lost connection, ...), with notes (``error.__notes__``,
-  shown in its traceback) listing the symbols and days of each share and whether they were
-  committed.
+  shown in its traceback) listing the symbols of each share and whether they were committed.
 
 Copying the same batch again with ``on_conflict=SKIP`` (or ``UPDATE``) completes it.
 
@@ -39,7 +40,6 @@ import contextlib
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date
 from typing import Any, TypeVar
 
 import asyncpg
@@ -63,10 +63,10 @@ from boursa_db.repositories.copying import ConflictMode, CopyTarget, checked_bat
 
 __all__ = [
     "MAX_WORKERS",
+    "by_symbol",
     "copy_in_parallel",
     "copy_with_workers",
-    "days_and_symbols",
-    "describe_days_and_symbols",
+    "describe_symbols",
     "require_workers",
 ]
 
@@ -75,8 +75,6 @@ T = TypeVar("T")
 MAX_WORKERS = 64
 """More connections than this write no faster on any server the library targets."""
 
-_day = operator.methodcaller("date")
-_time = operator.attrgetter("time")
 _symbol = operator.attrgetter("symbol")
 
 
@@ -132,18 +130,14 @@ async def copy_with_workers(
     )
 
 
-def days_and_symbols(items: list[Any]) -> Iterator[tuple[date, str]]:
-    """The share key of each item with a ``time`` and a ``symbol``: (its day, its symbol).
-
-    Made in C (``map`` over getters), so that keying two million bars costs milliseconds.
-    """
-    return zip(map(_day, map(_time, items)), map(_symbol, items), strict=True)
+def by_symbol(items: list[Any]) -> Iterator[str]:
+    """The share key of each item with a ``symbol``: its symbol (read in C, by ``map``)."""
+    return map(_symbol, items)
 
 
-def describe_days_and_symbols(keys: list[tuple[date, str]]) -> str:
-    """The symbols of a share's keys and the first and last of their days."""
-    symbols = ", ".join(sorted({symbol for _, symbol in keys}))
-    return f"{symbols} from {keys[0][0].isoformat()} to {keys[-1][0].isoformat()}"
+def describe_symbols(keys: list[str]) -> str:
+    """The symbols of a share."""
+    return ", ".join(keys)
 
 
 async def copy_in_parallel(
