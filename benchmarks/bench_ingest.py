@@ -7,7 +7,10 @@ SQLAlchemy (an ORM object cannot be added twice). What a round includes:
 
 * ``copy`` / ``copy_skip`` / ``copy_update``: ``uow.market_data.copy(bars, on_conflict=...)`` in a
   Unit of Work (commit included), every row new;
-* ``copy_update_existing``: ``UPDATE`` mode when every row exists already (each one replaced);
+* ``copy_update_existing``: ``UPDATE`` mode when every row exists already with the same values
+  (a re-ingest of stored bars: each one left as it is);
+* ``copy_update_changed``: ``UPDATE`` mode when every row exists already with another volume
+  (each one replaced by a new row version);
 * ``copy_records_to_table``: raw asyncpg binary COPY of the tuples (autocommit);
 * ``executemany``: raw asyncpg ``INSERT ... VALUES ($1..$10)`` over the tuples (autocommit);
 * ``orm_add_all``: ``session.add_all(rows)`` then ``await session.commit()``;
@@ -46,6 +49,7 @@ WAYS = (
     "copy_skip",
     "copy_update",
     "copy_update_existing",
+    "copy_update_changed",
     "copy_records_to_table",
     "executemany",
     "orm_add_all",
@@ -127,6 +131,18 @@ def _way(
         empty()
         loop.run(raw_copy())
 
+    changed = [(*record[:8], record[8] + 1, *record[9:]) for record in records]
+
+    async def raw_copy_changed() -> None:
+        async with pool.acquire() as connection:
+            await connection.copy_records_to_table(
+                "market_data", records=changed, columns=COPY_COLUMNS
+            )
+
+    def filled_with_other_volumes() -> None:
+        empty()
+        loop.run(raw_copy_changed())
+
     def orm_rows() -> tuple[tuple[Any, ...], dict[str, Any]]:
         from benchmarks.orm import MarketDataRow
 
@@ -168,6 +184,7 @@ def _way(
         "copy_skip": (lambda: run(copy(ConflictMode.SKIP)), empty),
         "copy_update": (lambda: run(copy(ConflictMode.UPDATE)), empty),
         "copy_update_existing": (lambda: run(copy(ConflictMode.UPDATE)), filled),
+        "copy_update_changed": (lambda: run(copy(ConflictMode.UPDATE)), filled_with_other_volumes),
         "copy_records_to_table": (lambda: run(raw_copy()), empty),
         "executemany": (lambda: run(executemany()), empty),
         "orm_add_all": (lambda rows: run(add_all(rows)), orm_rows),

@@ -57,37 +57,32 @@ COPY technical_indicators_staging (time, symbol, interval_type, indicator_name, 
                                    value_secondary, value_tertiary, parameters)
 FROM STDIN (FORMAT binary);
 
+-- name: indicator_empty_staging :execute
+-- Empties the staging table for the next batch of the transaction. TRUNCATE of a temporary
+-- table costs a file, where emptying it with DELETE cost about a tenth of an upsert.
+TRUNCATE technical_indicators_staging;
+
 -- name: indicator_insert_from_staging :execute
--- Move the staged values into technical_indicators, keeping values that exist already; empties
--- the staging table. The count is the number of values inserted.
-WITH staged AS (
-    DELETE FROM technical_indicators_staging
-    RETURNING time, symbol, interval_type, indicator_name, value, value_secondary, value_tertiary,
-              parameters
-)
+-- Move the staged values into technical_indicators, keeping values that exist already. The count
+-- is the number of values inserted.
 INSERT INTO technical_indicators (time, symbol, interval_type, indicator_name, value,
                                   value_secondary, value_tertiary, parameters)
 SELECT time, symbol, interval_type, indicator_name, value, value_secondary, value_tertiary,
        parameters
-FROM staged
+FROM technical_indicators_staging
 -- Rows go in key order, so concurrent overlapping batches lock rows in the same order
 -- and cannot deadlock each other.
 ORDER BY symbol, interval_type, indicator_name, time
 ON CONFLICT (symbol, interval_type, indicator_name, time) DO NOTHING;
 
 -- name: indicator_upsert_from_staging :execute
--- Move the staged values into technical_indicators, replacing values that exist already;
--- empties the staging table. The count is the number of values inserted or replaced.
-WITH staged AS (
-    DELETE FROM technical_indicators_staging
-    RETURNING time, symbol, interval_type, indicator_name, value, value_secondary, value_tertiary,
-              parameters
-)
+-- Move the staged values into technical_indicators, replacing values that exist already. The count
+-- is the number of values inserted or replaced.
 INSERT INTO technical_indicators (time, symbol, interval_type, indicator_name, value,
                                   value_secondary, value_tertiary, parameters)
 SELECT time, symbol, interval_type, indicator_name, value, value_secondary, value_tertiary,
        parameters
-FROM staged
+FROM technical_indicators_staging
 -- Rows go in key order, so concurrent overlapping batches lock rows in the same order
 -- and cannot deadlock each other.
 ORDER BY symbol, interval_type, indicator_name, time

@@ -61,43 +61,36 @@ COPY portfolio_performance_staging (time, portfolio_id, total_value, cash_value,
                                     max_drawdown_30d, beta_30d, alpha_30d, number_of_positions)
 FROM STDIN (FORMAT binary);
 
+-- name: performance_empty_staging :execute
+-- Empties the staging table for the next batch of the transaction. TRUNCATE of a temporary
+-- table costs a file, where emptying it with DELETE cost about a tenth of an upsert.
+TRUNCATE portfolio_performance_staging;
+
 -- name: performance_insert_from_staging :execute
--- Move the staged snapshots into the table, keeping snapshots that exist already; empties the
--- staging table. The count is the number of snapshots inserted.
-WITH staged AS (
-    DELETE FROM portfolio_performance_staging
-    RETURNING time, portfolio_id, total_value, cash_value, invested_value, daily_return,
-              total_return, volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d,
-              alpha_30d, number_of_positions
-)
+-- Move the staged snapshots into the table, keeping snapshots that exist already. The count is the
+-- number of snapshots inserted.
 INSERT INTO portfolio_performance (time, portfolio_id, total_value, cash_value, invested_value,
                                    daily_return, total_return, volatility_30d, sharpe_ratio_30d,
                                    max_drawdown_30d, beta_30d, alpha_30d, number_of_positions)
 SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return, total_return,
        volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
        number_of_positions
-FROM staged
+FROM portfolio_performance_staging
 -- Rows go in key order, so concurrent overlapping batches lock rows in the same order
 -- and cannot deadlock each other.
 ORDER BY portfolio_id, time
 ON CONFLICT (portfolio_id, time) DO NOTHING;
 
 -- name: performance_upsert_from_staging :execute
--- Move the staged snapshots into the table, replacing snapshots that exist already; empties the
--- staging table. The count is the number of snapshots inserted or replaced.
-WITH staged AS (
-    DELETE FROM portfolio_performance_staging
-    RETURNING time, portfolio_id, total_value, cash_value, invested_value, daily_return,
-              total_return, volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d,
-              alpha_30d, number_of_positions
-)
+-- Move the staged snapshots into the table, replacing snapshots that exist already. The count is
+-- the number of snapshots inserted or replaced.
 INSERT INTO portfolio_performance (time, portfolio_id, total_value, cash_value, invested_value,
                                    daily_return, total_return, volatility_30d, sharpe_ratio_30d,
                                    max_drawdown_30d, beta_30d, alpha_30d, number_of_positions)
 SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return, total_return,
        volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
        number_of_positions
-FROM staged
+FROM portfolio_performance_staging
 -- Rows go in key order, so concurrent overlapping batches lock rows in the same order
 -- and cannot deadlock each other.
 ORDER BY portfolio_id, time

@@ -81,43 +81,36 @@ COPY signals_staging (time, symbol, strategy, signal_type, strength, confidence,
                       stop_loss, technical_score, fundamental_score, market_context_score,
                       rationale, indicators_used, metadata, expires_at) FROM STDIN (FORMAT binary);
 
+-- name: signal_empty_staging :execute
+-- Empties the staging table for the next batch of the transaction. TRUNCATE of a temporary
+-- table costs a file, where emptying it with DELETE cost about a tenth of an upsert.
+TRUNCATE signals_staging;
+
 -- name: signal_insert_from_staging :execute
--- Move the staged signals into the table, keeping signals that exist already; empties the
--- staging table. The count is the number of signals inserted.
-WITH staged AS (
-    DELETE FROM signals_staging
-    RETURNING time, symbol, strategy, signal_type, strength, confidence, price_target,
-              stop_loss, technical_score, fundamental_score, market_context_score, rationale,
-              indicators_used, metadata, expires_at
-)
+-- Move the staged signals into the table, keeping signals that exist already. The count is the
+-- number of signals inserted.
 INSERT INTO signals (time, symbol, strategy, signal_type, strength, confidence, price_target,
                      stop_loss, technical_score, fundamental_score, market_context_score,
                      rationale, indicators_used, metadata, expires_at)
 SELECT time, symbol, strategy, signal_type, strength, confidence, price_target, stop_loss,
        technical_score, fundamental_score, market_context_score, rationale, indicators_used,
        metadata, expires_at
-FROM staged
+FROM signals_staging
 -- Rows go in key order, so concurrent overlapping batches lock rows in the same order
 -- and cannot deadlock each other.
 ORDER BY symbol, strategy, time
 ON CONFLICT (symbol, strategy, time) DO NOTHING;
 
 -- name: signal_upsert_from_staging :execute
--- Move the staged signals into the table, replacing signals that exist already; empties the
--- staging table. The count is the number of signals inserted or replaced.
-WITH staged AS (
-    DELETE FROM signals_staging
-    RETURNING time, symbol, strategy, signal_type, strength, confidence, price_target,
-              stop_loss, technical_score, fundamental_score, market_context_score, rationale,
-              indicators_used, metadata, expires_at
-)
+-- Move the staged signals into the table, replacing signals that exist already. The count is the
+-- number of signals inserted or replaced.
 INSERT INTO signals (time, symbol, strategy, signal_type, strength, confidence, price_target,
                      stop_loss, technical_score, fundamental_score, market_context_score,
                      rationale, indicators_used, metadata, expires_at)
 SELECT time, symbol, strategy, signal_type, strength, confidence, price_target, stop_loss,
        technical_score, fundamental_score, market_context_score, rationale, indicators_used,
        metadata, expires_at
-FROM staged
+FROM signals_staging
 -- Rows go in key order, so concurrent overlapping batches lock rows in the same order
 -- and cannot deadlock each other.
 ORDER BY symbol, strategy, time

@@ -138,6 +138,52 @@ async def test_copy_updating_replaces_the_stored_bars_and_adds_the_new_ones(
     assert await _stored(market_data) == old[:3] + batch
 
 
+async def _row_versions(market_data: MarketDataRepository) -> list[str]:
+    """The transaction id that wrote each stored AAPL bar: it changes when a row is rewritten."""
+    async with market_data._session.connection() as connection:
+        rows = await connection.fetch(
+            "SELECT xmin::text FROM market_data WHERE symbol = 'AAPL' ORDER BY time"
+        )
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("count", [5, 1_500], ids=["small", "large"])
+async def test_updating_with_equal_bars_leaves_them_stored_as_they_are_and_counts_them(
+    connection: asyncpg.Connection, market_data: MarketDataRepository, count: int
+) -> None:
+    old = minute_bars("AAPL", START, count)
+    async with connection.transaction():
+        await market_data.copy(old)
+    versions = await _row_versions(market_data)
+    batch = [*minute_bars("AAPL", START, count), *minute_bars("AAPL", START, 2, close=7.0)]
+
+    async with connection.transaction():
+        written = await market_data.copy(batch, on_conflict=ConflictMode.UPDATE)
+
+    assert written == count
+    after = await _row_versions(market_data)
+    assert after[2:] == versions[2:]
+    assert after[:2] != versions[:2]
+    assert [bar.close for bar in (await _stored(market_data))[:2]] == [7.0, 8.0]
+
+
+@pytest.mark.parametrize("mode", [ConflictMode.SKIP, ConflictMode.UPDATE])
+@pytest.mark.parametrize("count", [5, 1_500], ids=["small", "large"])
+async def test_a_refused_bar_in_a_batch_over_stored_bars_writes_nothing_and_names_its_row(
+    market_data: MarketDataRepository, mode: ConflictMode, count: int
+) -> None:
+    await market_data.copy(minute_bars("AAPL", START, 3))
+    batch = minute_bars("AAPL", START, count, close=50.0)
+    _with_negative_volume(batch[-1])
+
+    with pytest.raises(ValidationError, match=rf"row {count - 1} \(AAPL 1m at") as raised:
+        await market_data.copy(batch, on_conflict=mode)
+
+    assert raised.value.row == count - 1
+    assert raised.value.field == "market_data_volume_non_negative"
+    assert [bar.close for bar in await _stored(market_data)] == [100.0, 101.0, 102.0]
+
+
 @pytest.mark.parametrize("mode", [ConflictMode.SKIP, ConflictMode.UPDATE])
 async def test_a_key_repeated_inside_a_batch_keeps_its_last_occurrence(
     market_data: MarketDataRepository, mode: ConflictMode

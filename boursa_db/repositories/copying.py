@@ -6,43 +6,45 @@ Three ways to meet rows that exist already (:class:`ConflictMode`):
   (in the table or earlier in the batch) fails the whole batch with :class:`Duplicate`.
 * ``SKIP`` and ``UPDATE``: COPY into a temporary staging table shaped like the target, then one
   ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` or ``DO UPDATE``. PostgreSQL's COPY cannot
-  upsert, and ``ON CONFLICT DO UPDATE`` cannot touch one row twice, so the batch is first reduced
-  to the last occurrence of each key. Most batches only add rows (new bars after the stored
-  ones), so the reduced batch is first COPYed straight into the table inside a savepoint: when
-  no key exists yet that is the whole write, at the speed of ``FAIL``, with the same result as
-  the staging path; the first existing key (or a deadlock with a concurrent batch) rolls the
-  savepoint back and the staging path runs.
+  upsert, and ``ON CONFLICT`` keeps the first of two rows with one key (``DO NOTHING``) or refuses
+  them (``DO UPDATE``), so the batch is reduced to the last occurrence of each key: up front for
+  ``SKIP``, and for ``UPDATE`` only when the upsert found a key twice. Most batches only add
+  rows (new bars after the stored ones), so the batch is first COPYed straight into the table
+  inside a savepoint: when no key exists yet that is the whole write, at the speed of ``FAIL``,
+  with the same result as the staging path; the first existing key (or a deadlock with a
+  concurrent batch) rolls the savepoint back and the staging path runs. A large batch whose
+  first key is stored (a re-ingest) goes to staging at once, when the target can probe a key
+  (``CopyTarget.stored``).
+
+The market-data upsert leaves a stored row equal to the new one as it is (no new row version:
+re-ingesting stored bars costs a third of replacing them), and its staging table has no CHECK
+constraints (checking every staged row cost a third of the upsert); the upsert checks what it
+writes, and when it refuses a row the batch is COPYed again into a checked table
+(``CopyTarget.create_checked_staging``) so that the error names the row, as the other paths do.
+For ``UPDATE`` the count is the batch's distinct keys: each now holds the batch's row.
 
 Every batch is written inside :func:`~boursa_db.transactions.atomic` (a savepoint inside a
 Unit of Work), so a failure writes nothing of it. The staging table lives until the end of the
-transaction (``ON COMMIT DROP``) and is emptied by each upsert, so later batches of the same
-transaction reuse it.
+transaction (``ON COMMIT DROP``) and is emptied (``TRUNCATE``) after each upsert, so later
+batches of the same transaction reuse it.
 
-Deadlines. asyncpg's own bound on a COPY runs from its start, so it would cut a long batch
-that is going well, and it does not even end a COPY whose connection died while asyncpg waited
-for the socket to drain (it then waits forever). So the driver's bound is off, and the COPY is
-watched instead: it ends with :class:`DatabaseUnavailable` as soon as its connection is lost, or
-when no row has been taken for the pool's ``command_timeout`` (checked ten times per
-``command_timeout``; after the last row that is the time the server has to finish). The
-connection is then closed, and its server rolls the transaction back.
+Deadlines: the COPY is watched (:mod:`boursa_db.repositories.copy_watch`).
 
 Tables, columns and keys are fixed by the queries of ``sql/``; nothing of the input becomes SQL.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import enum
 import math
 import operator
 import re
 from collections.abc import (
+    Awaitable,
     Callable,
-    Coroutine,
     Hashable,
     Iterable,
-    Iterator,
     Mapping,
     Sequence,
 )
@@ -54,20 +56,20 @@ import attrs
 from boursa_db.errors import (
     BoursaDbError,
     DatabaseError,
-    DatabaseUnavailable,
     DeadlockDetected,
     Duplicate,
     ValidationError,
     translate_database_error,
 )
 from boursa_db.queries import Query
+from boursa_db.repositories.copy_watch import watched
 from boursa_db.transactions import atomic
 
 if TYPE_CHECKING:
     from boursa_db.connection import Connection
     from boursa_db.repositories.base import Session
 
-__all__ = ["ConflictMode", "CopyTarget", "copy_items"]
+__all__ = ["ConflictMode", "CopyTarget", "checked_batch", "copy_items", "write_batch"]
 
 T = TypeVar("T")
 
@@ -77,8 +79,8 @@ _COPY_LINE = re.compile(r"\bCOPY \S+, line (\d+)")
 # (UnicodeEncodeError is a ValueError), an int too large for its column's type, JSON that
 # json.dumps refuses. asyncpg's own DataError is a ValueError too.
 _ENCODING_ERRORS = (TypeError, ValueError, OverflowError)
-# How often, within one command_timeout, a running COPY is checked for progress.
-_CHECKS_PER_DEADLINE = 10
+# Batches of at least this many rows probe their first key before an upserting COPY.
+_PROBED_FROM = 1_000
 
 
 class ConflictMode(enum.Enum):
@@ -109,6 +111,15 @@ class CopyTarget(Generic[T]):
     copy_into_staging: Query
     insert_from_staging: Query
     upsert_from_staging: Query
+    empty_staging: Query
+    create_checked_staging: Query | None = None
+    """A table with the target's CHECK constraints, when the staging table has none: a batch the
+    merge refused is COPYed into it to name the refused row. None when the staging table keeps
+    the constraints (its COPY names the row itself)."""
+    copy_into_checked_staging: Query | None = None
+    stored: Callable[[Connection, T], Awaitable[bool]] | None = None
+    """Whether an item's key is stored already: probed for the first item of a large batch to
+    skip a COPY straight into the table that would fail. None: never probed."""
 
 
 async def copy_items(
@@ -125,30 +136,125 @@ async def copy_items(
     index, and nothing of the batch is written. A connection lost or a server gone silent
     raises :class:`DatabaseUnavailable` (see the module's documentation for the deadlines).
     """
-    mode = _conflict_mode(on_conflict)
-    typed = _checked(target, _as_list(target, items))
-    # positions[i] is the index in the batch of the i-th record sent: COPY's line i + 1.
-    positions: Sequence[int] = (
-        range(len(typed)) if mode is ConflictMode.FAIL else _last_of_each(target, typed)
-    )
+    mode, typed, positions = checked_batch(target, items, on_conflict)
     if not positions:
         return 0
-
     async with session.connection() as connection, atomic(connection):
-        if mode is ConflictMode.FAIL:
-            return await _copy(connection, target.copy_into_table, target, typed, positions)
+        return await write_batch(connection, target, typed, positions, mode)
+
+
+def checked_batch(
+    target: CopyTarget[T], items: Iterable[object], on_conflict: object
+) -> tuple[ConflictMode, list[T], Sequence[int]]:
+    """The mode, the items checked for type, and the indices of the items to send.
+
+    ``positions[i]`` is the index in the batch of the i-th record sent (COPY's line i + 1):
+    the last occurrence of each key for ``SKIP``, every item otherwise. ``UPDATE`` reduces the
+    batch only when the upsert finds a key twice (:func:`write_batch`): reducing a batch whose
+    keys are all distinct, as nearly all are, cost a tenth of an upsert of 100,000 stored bars.
+    """
+    mode = _conflict_mode(on_conflict)
+    typed = _checked(target, _as_list(target, items))
+    positions: Sequence[int] = (
+        _last_of_each(target, typed, range(len(typed)))
+        if mode is ConflictMode.SKIP
+        else range(len(typed))
+    )
+    return mode, typed, positions
+
+
+async def write_batch(
+    connection: Connection,
+    target: CopyTarget[T],
+    items: list[T],
+    positions: Sequence[int],
+    mode: ConflictMode,
+) -> int:
+    """Write ``items[i]`` for each ``i`` in ``positions``, inside the caller's transaction."""
+    if mode is ConflictMode.FAIL:
+        return await _copy(connection, target.copy_into_table, target, items, positions)
+    if not await _first_is_stored(connection, target, items, positions):
         try:
             async with atomic(connection):
-                return await _copy(connection, target.copy_into_table, target, typed, positions)
+                return await _copy(connection, target.copy_into_table, target, items, positions)
         except (Duplicate, DeadlockDetected):
             # Some keys exist already, or a concurrent batch holds some of them (it met them in
             # another order): merge through the staging table, which inserts in key order.
             pass
-        await target.create_staging(connection)
-        await _copy(connection, target.copy_into_staging, target, typed, positions)
-        if mode is ConflictMode.SKIP:
-            return int(await target.insert_from_staging(connection))
-        return int(await target.upsert_from_staging(connection))
+    await target.create_staging(connection)
+    await _copy(connection, target.copy_into_staging, target, items, positions)
+    try:
+        written = await _merge(connection, target, items, positions, mode)
+    except _RepeatedKey:
+        # ON CONFLICT DO UPDATE cannot touch a row twice: keep the last occurrence of each key.
+        positions = _last_of_each(target, items, positions)
+        await target.empty_staging(connection)
+        await _copy(connection, target.copy_into_staging, target, items, positions)
+        written = await _merge(connection, target, items, positions, mode)
+    await target.empty_staging(connection)
+    return written
+
+
+async def _first_is_stored(
+    connection: Connection, target: CopyTarget[T], items: list[T], positions: Sequence[int]
+) -> bool:
+    # A COPY that fails on its first row still encodes and sends the whole batch: about a
+    # tenth of an upsert of 100,000 stored bars, for one round trip. Small batches fail fast.
+    if target.stored is None or len(positions) < _PROBED_FROM:
+        return False
+    return await target.stored(connection, items[positions[0]])
+
+
+async def _merge(
+    connection: Connection,
+    target: CopyTarget[T],
+    items: list[T],
+    positions: Sequence[int],
+    mode: ConflictMode,
+) -> int:
+    """Move the staged rows into the table; a row it refuses is named by a checked COPY."""
+    try:
+        async with atomic(connection):
+            if mode is ConflictMode.SKIP:
+                return int(await target.insert_from_staging(connection))
+            # Every key of the batch now holds the batch's row, whether it was inserted,
+            # replaced, or found equal and left alone: the count is the batch's keys.
+            await target.upsert_from_staging(connection)
+            return len(positions)
+    except asyncpg.CardinalityViolationError as error:
+        raise _RepeatedKey from error
+    except asyncpg.PostgresError as error:
+        translated = translate_database_error(error)
+        if isinstance(translated, ValidationError):
+            await _name_refused_row(connection, target, items, positions)
+        raise translated from error
+
+
+async def _name_refused_row(
+    connection: Connection, target: CopyTarget[T], items: list[T], positions: Sequence[int]
+) -> None:
+    """Raise the refused row's error, named by its index, from a COPY into a checked table.
+
+    Returns when there is no checked table or the COPY took every row (the merge failed on a
+    rule the checked table does not hold, such as a foreign key): the merge's error stands.
+    """
+    create, copy_checked = target.create_checked_staging, target.copy_into_checked_staging
+    if create is None or copy_checked is None:
+        return
+    with contextlib.suppress(_NothingRefused):
+        async with atomic(connection):
+            await create(connection)
+            await _copy(connection, copy_checked, target, items, positions)
+            # Rolls the checked rows back: they were only sent to find the refused one.
+            raise _NothingRefused
+
+
+class _NothingRefused(Exception):
+    """The checked COPY took every row."""
+
+
+class _RepeatedKey(Exception):
+    """The upsert met a key twice in the staged rows."""
 
 
 def _as_list(target: CopyTarget[T], items: object) -> list[object]:
@@ -181,13 +287,14 @@ def _checked(target: CopyTarget[T], batch: list[object]) -> list[T]:
     return cast("list[T]", batch)
 
 
-def _last_of_each(target: CopyTarget[T], items: list[T]) -> list[int]:
-    """The index of the last occurrence of each key, in order of first occurrence.
+def _last_of_each(target: CopyTarget[T], items: list[T], positions: Sequence[int]) -> list[int]:
+    """Of ``positions``, the last occurrence of each key, in order of first occurrence.
 
-    A dict built from (key, index) pairs keeps the first position of each key and the last
-    index written for it: exactly that, in C.
+    A dict built from (key, position) pairs keeps the first place of each key and the last
+    position written for it: exactly that, in C.
     """
-    last: dict[Hashable, int] = dict(zip(map(target.key, items), range(len(items)), strict=True))
+    keys = map(target.key, map(items.__getitem__, positions))
+    last: dict[Hashable, int] = dict(zip(keys, positions, strict=True))
     return list(last.values())
 
 
@@ -206,7 +313,7 @@ async def _copy(
     pending = iter(positions)
     records = map(target.to_record, map(items.__getitem__, pending))
     try:
-        return await _watched(
+        return await watched(
             connection, query.copy(connection, records, driver_timeout=math.inf), pending
         )
     except asyncpg.PostgresError as error:
@@ -223,78 +330,6 @@ async def _copy(
             f"database ({type(error).__name__}: {error})"
         )
         raise ValidationError(message, row=index) from error
-
-
-async def _watched(
-    connection: Connection, copying: Coroutine[Any, Any, int], pending: Iterator[int]
-) -> int:
-    """Run the COPY; give up when its connection dies or when it stops making progress.
-
-    asyncpg waits for the socket to drain before it sends more rows, and a connection lost
-    during that wait never wakes it: without this watch the COPY would wait forever.
-    """
-    loop = asyncio.get_running_loop()
-    task = asyncio.ensure_future(copying)
-    lost: asyncio.Future[None] = loop.create_future()
-
-    def on_lost(_: object) -> None:
-        if not lost.done():
-            lost.set_result(None)
-
-    connection.add_termination_listener(on_lost)
-    patience = _command_timeout(connection)
-    left, progressed_at = operator.length_hint(pending), loop.time()
-    try:
-        while True:
-            await asyncio.wait(
-                (task, lost),
-                timeout=None if patience is None else patience / _CHECKS_PER_DEADLINE,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            if task.done():
-                return task.result()
-            if lost.done():
-                reason = "the connection was lost during COPY"
-                break
-            if operator.length_hint(pending) != left:
-                left, progressed_at = operator.length_hint(pending), loop.time()
-            elif patience is not None and loop.time() - progressed_at >= patience:
-                reason = f"COPY made no progress for {patience:g} s (command_timeout)"
-                break
-    except asyncio.CancelledError:
-        # The caller was cancelled: so is the COPY, which sends CopyFail and leaves the
-        # connection usable, as it would have without the watch.
-        task.cancel()
-        await asyncio.wait((task,))
-        raise
-    finally:
-        if not lost.done():
-            with contextlib.suppress(asyncpg.InterfaceError):  # a proxy already released
-                connection.remove_termination_listener(on_lost)
-    await _abandon(connection, task)
-    raise DatabaseUnavailable(reason)
-
-
-async def _abandon(connection: Connection, task: asyncio.Future[int]) -> None:
-    """Drop the connection and stop the COPY task.
-
-    The connection is closed first: cancelling a COPY asks asyncpg to send a cancel request
-    over a new connection, which a silent server would leave unanswered.
-    """
-    with contextlib.suppress(asyncpg.InterfaceError):  # a proxy already released
-        connection.terminate()
-    task.cancel()
-    await asyncio.wait((task,))
-    if not task.cancelled():
-        task.exception()  # retrieved, so that asyncio does not log it as lost
-
-
-def _command_timeout(connection: Connection) -> float | None:
-    # The pool's command_timeout, which asyncpg keeps in the connection's private config and
-    # offers no public getter for. Plain connections without one are watched for loss only.
-    config = getattr(connection, "_config", None)
-    timeout = getattr(config, "command_timeout", None)
-    return None if timeout is None else float(timeout)
 
 
 def _naming_the_row(

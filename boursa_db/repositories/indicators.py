@@ -38,6 +38,7 @@ class IndicatorRepository(Repository):
             copy_into_staging=self._queries.indicator_copy_staging,
             insert_from_staging=self._queries.indicator_insert_from_staging,
             upsert_from_staging=self._queries.indicator_upsert_from_staging,
+            empty_staging=self._queries.indicator_empty_staging,
         )
 
     async def save(self, indicator: TechnicalIndicator) -> TechnicalIndicator:

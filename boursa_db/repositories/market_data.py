@@ -11,7 +11,7 @@ import functools
 import operator
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boursa_db.domain.intervals import Interval
 from boursa_db.domain.market import (
@@ -32,7 +32,16 @@ from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.bar_rows import bars_from_records, columns_from_records
 from boursa_db.repositories.base import Repository, Session
 from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
+from boursa_db.repositories.parallel_copy import (
+    by_symbol,
+    copy_with_workers,
+    describe_symbols,
+    require_workers,
+)
 from boursa_db.repositories.streaming import DEFAULT_BATCH_SIZE, stream_query
+
+if TYPE_CHECKING:
+    from boursa_db.connection import Connection
 
 __all__ = ["MarketDataRepository"]
 
@@ -54,6 +63,10 @@ class MarketDataRepository(Repository):
             copy_into_staging=self._queries.market_data_copy_staging,
             insert_from_staging=self._queries.market_data_insert_from_staging,
             upsert_from_staging=self._queries.market_data_upsert_from_staging,
+            empty_staging=self._queries.market_data_empty_staging,
+            create_checked_staging=self._queries.market_data_create_checked_staging,
+            copy_into_checked_staging=self._queries.market_data_copy_checked_staging,
+            stored=self._stored,
         )
 
     async def find_latest_prices(
@@ -253,15 +266,40 @@ class MarketDataRepository(Repository):
         return _bar_from_record(record)
 
     async def copy(
-        self, bars: Iterable[MarketBar], on_conflict: ConflictMode = ConflictMode.FAIL
+        self,
+        bars: Iterable[MarketBar],
+        on_conflict: ConflictMode = ConflictMode.FAIL,
+        *,
+        workers: int = 1,
     ) -> int:
         """Write bars with binary COPY, all or nothing; return how many were written.
 
         ``on_conflict`` says what happens to a bar that exists already: ``FAIL`` refuses the
         batch (:class:`~boursa_db.errors.Duplicate`), ``SKIP`` keeps the stored bar, ``UPDATE``
-        replaces it. See :mod:`boursa_db.repositories.copying`.
+        replaces it (a stored bar equal to the new one is left as it is). See
+        :mod:`boursa_db.repositories.copying`.
+
+        ``workers`` > 1 (outside a Unit of Work only: ``ctx.market_data``) splits the batch by
+        symbol over that many pooled connections, each share written and committed in
+        a transaction of its own; see :mod:`boursa_db.repositories.parallel_copy`. Inside a Unit
+        of Work, whose one connection writes one stream, it raises :class:`UsageError`.
         """
-        return await copy_items(self._session, self._copy_target, bars, on_conflict)
+        if require_workers(workers) == 1:
+            return await copy_items(self._session, self._copy_target, bars, on_conflict)
+        return await copy_with_workers(
+            self._session,
+            self._copy_target,
+            bars,
+            on_conflict,
+            workers=workers,
+            share_keys=by_symbol,
+            describe_share=describe_symbols,
+        )
+
+    async def _stored(self, connection: Connection, bar: MarketBar) -> bool:
+        return await self._queries.market_data_stored(
+            connection, symbol=bar.symbol, interval_type=bar.interval_type.value, time=bar.time
+        )
 
     async def delete_range(
         self, symbol: str, interval: Interval | str, start: datetime, end: datetime

@@ -32,6 +32,7 @@ class PerformanceRepository(Repository):
             copy_into_staging=self._queries.performance_copy_staging,
             insert_from_staging=self._queries.performance_insert_from_staging,
             upsert_from_staging=self._queries.performance_upsert_from_staging,
+            empty_staging=self._queries.performance_empty_staging,
         )
 
     async def save(self, snapshot: PortfolioPerformance) -> PortfolioPerformance:

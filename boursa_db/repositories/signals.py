@@ -39,6 +39,7 @@ class SignalRepository(Repository):
             copy_into_staging=self._queries.signal_copy_staging,
             insert_from_staging=self._queries.signal_insert_from_staging,
             upsert_from_staging=self._queries.signal_upsert_from_staging,
+            empty_staging=self._queries.signal_empty_staging,
         )
 
     async def save(self, signal: Signal) -> Signal:
