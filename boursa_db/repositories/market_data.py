@@ -81,10 +81,9 @@ class MarketDataRepository(Repository):
         interval_type = require_interval(interval)
         if not checked:
             return {}
-        async with self._session.connection() as connection:
-            records = await self._queries.find_latest_prices(
-                connection, symbols=checked, interval_type=interval_type.value
-            )
+        records = await self._session.read(
+            self._queries.find_latest_prices, symbols=checked, interval_type=interval_type.value
+        )
         return {bar.symbol: bar for bar in bars_from_records(records)}
 
     async def find_latest(
@@ -93,10 +92,9 @@ class MarketDataRepository(Repository):
         """The newest bar of one symbol, or None when it has none."""
         checked = require_symbol(symbol)
         interval_type = require_interval(interval)
-        async with self._session.connection() as connection:
-            record = await self._queries.market_data_find_latest(
-                connection, symbol=checked, interval_type=interval_type.value
-            )
+        record = await self._session.read(
+            self._queries.market_data_find_latest, symbol=checked, interval_type=interval_type.value
+        )
         return None if record is None else _bar_from_record(record)
 
     async def find_by_symbol_and_timerange(
@@ -184,8 +182,7 @@ class MarketDataRepository(Repository):
     ) -> tuple[str, Interval, list[Any]]:
         """The checked symbol and interval, and the records of ``[start, end)``."""
         checked, interval_type, arguments = _range_arguments(symbol, start, end, interval)
-        async with self._session.connection() as connection:
-            records = await self._queries.market_data_find_range(connection, **arguments)
+        records = await self._session.read(self._queries.market_data_find_range, **arguments)
         return checked, interval_type, records
 
     async def find_gaps(
@@ -215,16 +212,15 @@ class MarketDataRepository(Repository):
                 f"interval: {interval_type.value!r} has no fixed width; gaps need one",
                 field="interval",
             )
-        async with self._session.connection() as connection:
-            records = await self._queries.market_data_find_gaps(
-                connection,
-                symbol=checked,
-                interval_type=interval_type.value,
-                start=start,
-                end=end,
-                step=step,
-                max_results=limit,
-            )
+        records = await self._session.read(
+            self._queries.market_data_find_gaps,
+            symbol=checked,
+            interval_type=interval_type.value,
+            start=start,
+            end=end,
+            step=step,
+            max_results=limit,
+        )
         return [
             Gap(
                 symbol=checked,
@@ -252,10 +248,12 @@ class MarketDataRepository(Repository):
         interval_type = require_interval(interval)
         if not checked:
             return []
-        async with self._session.connection() as connection:
-            records = await self._queries.market_data_summary(
-                connection, symbols=checked, interval_type=interval_type.value, now=moment
-            )
+        records = await self._session.read(
+            self._queries.market_data_summary,
+            symbols=checked,
+            interval_type=interval_type.value,
+            now=moment,
+        )
         return [_summary_from_record(record) for record in records]
 
     async def save(self, bar: MarketBar) -> MarketBar:
@@ -322,10 +320,9 @@ class MarketDataRepository(Repository):
         """How many bars the symbol has at the interval."""
         checked = require_symbol(symbol)
         interval_type = require_interval(interval)
-        async with self._session.connection() as connection:
-            total = await self._queries.market_data_count(
-                connection, symbol=checked, interval_type=interval_type.value
-            )
+        total = await self._session.read(
+            self._queries.market_data_count, symbol=checked, interval_type=interval_type.value
+        )
         return int(total)
 
 

@@ -157,10 +157,11 @@ class PortfolioRepository(Repository):
         """
         check_id("portfolio_id", portfolio_id)
         interval_type = check_word("interval", Interval, interval)
-        async with self._session.connection() as connection:
-            records = await self._queries.portfolio_valuation(
-                connection, portfolio_id=portfolio_id, interval_type=interval_type.value
-            )
+        records = await self._session.read(
+            self._queries.portfolio_valuation,
+            portfolio_id=portfolio_id,
+            interval_type=interval_type.value,
+        )
         if not records:
             raise NotFound(f"no portfolio with id {portfolio_id}")
         positions = []

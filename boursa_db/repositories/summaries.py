@@ -45,14 +45,13 @@ class SummaryRepository(Repository):
         checked = _symbols(symbols)
         first, last = _date_range(start, end)
         interval_type = require_interval(interval)
-        async with self._session.connection() as connection:
-            records = await self._queries.summary_daily(
-                connection,
-                symbols=checked,
-                interval_type=interval_type.value,
-                start_date=first,
-                end_date=last,
-            )
+        records = await self._session.read(
+            self._queries.summary_daily,
+            symbols=checked,
+            interval_type=interval_type.value,
+            start_date=first,
+            end_date=last,
+        )
         return [_daily_summary_from_record(record) for record in records]
 
     async def hourly_bars(self, symbol: str, start: datetime, end: datetime) -> list[HourlyBar]:
@@ -60,10 +59,9 @@ class SummaryRepository(Repository):
         oldest first."""
         checked = require_symbol(symbol)
         start, end = require_time_range(start, end)
-        async with self._session.connection() as connection:
-            records = await self._queries.summary_hourly_bars(
-                connection, symbol=checked, start=start, end=end
-            )
+        records = await self._session.read(
+            self._queries.summary_hourly_bars, symbol=checked, start=start, end=end
+        )
         return [_hourly_bar_from_record(record) for record in records]
 
     async def hourly_portfolio_performance(
@@ -75,10 +73,12 @@ class SummaryRepository(Repository):
             message = f"portfolio_id: expected a UUID, got {type(portfolio_id).__name__}"
             raise ValidationError(message, field="portfolio_id")
         start, end = require_time_range(start, end)
-        async with self._session.connection() as connection:
-            records = await self._queries.summary_hourly_portfolio_performance(
-                connection, portfolio_id=portfolio_id, start=start, end=end
-            )
+        records = await self._session.read(
+            self._queries.summary_hourly_portfolio_performance,
+            portfolio_id=portfolio_id,
+            start=start,
+            end=end,
+        )
         return [_hourly_performance_from_record(record) for record in records]
 
 
