@@ -48,7 +48,7 @@ async def watched(
 
     connection.add_termination_listener(on_lost)
     patience = _command_timeout(connection)
-    left, progressed_at = operator.length_hint(pending), loop.time()
+    position, progressed_at = _position(connection, pending), loop.time()
     try:
         while True:
             await asyncio.wait(
@@ -61,9 +61,12 @@ async def watched(
             if lost.done():
                 reason = "the connection was lost during COPY"
                 break
-            if operator.length_hint(pending) != left:
-                left, progressed_at = operator.length_hint(pending), loop.time()
-            elif patience is not None and loop.time() - progressed_at >= patience:
+            # Fewer rows to take, or fewer bytes to send: a buffer that grows is no progress.
+            reached = _position(connection, pending)
+            if reached[0] < position[0] or reached[1] < position[1]:
+                progressed_at = loop.time()
+            position = reached
+            if patience is not None and loop.time() - progressed_at >= patience:
                 reason = f"COPY made no progress for {patience:g} s (command_timeout)"
                 break
     except asyncio.CancelledError:
@@ -92,6 +95,18 @@ async def _abandon(connection: Connection, task: asyncio.Future[int]) -> None:
     await asyncio.wait((task,))
     if not task.cancelled():
         task.exception()  # retrieved, so that asyncio does not log it as lost
+
+
+def _position(connection: Connection, pending: Iterator[int]) -> tuple[int, int]:
+    """How far the COPY is: the rows not yet taken, and the bytes not yet sent.
+
+    Bytes leaving the client's buffer are progress too: after the last row is taken, the
+    server may still be reading megabytes of buffered rows, slowly on a loaded machine.
+    """
+    # asyncpg keeps the transport private; its write buffer size is asyncio's public API.
+    transport = getattr(connection, "_transport", None)
+    unsent = transport.get_write_buffer_size() if transport is not None else 0
+    return operator.length_hint(pending), unsent
 
 
 def _command_timeout(connection: Connection) -> float | None:
