@@ -110,7 +110,7 @@ class PersistenceContext:
 
     @property
     def session(self) -> PooledSession:
-        """A session for repositories used outside a Unit of Work (a transaction per call)."""
+        """The session outside a Unit of Work: reads run alone, writes in a transaction each."""
         return PooledSession(self.pool, acquire_timeout=self.settings.acquire_timeout)
 
     @property
@@ -265,17 +265,17 @@ def get_uow(
 
 
 def get_user_repository() -> UserRepository:
-    """The users repository of the default context; each call runs in its own transaction."""
+    """The users repository of the default context (calls outside a unit of work)."""
     return current_context().users
 
 
 def get_portfolio_repository() -> PortfolioRepository:
-    """The portfolios repository of the default context; each call runs in its own transaction."""
+    """The portfolios repository of the default context (calls outside a unit of work)."""
     return current_context().portfolios
 
 
 def get_market_data_repository() -> MarketDataRepository:
-    """The market-data repository of the default context; each call in its own transaction."""
+    """The market-data repository of the default context (calls outside a unit of work)."""
     return current_context().market_data
 
 

@@ -2,10 +2,11 @@
 
 A repository never opens transactions itself. Inside a Unit of Work its session lends the UoW's
 connection, so every call joins the UoW's transaction. Outside one (``ctx.users``,
-``get_user_repository()``) its session takes a pooled connection and runs each call in its own
-short transaction. Either way, driver errors leave the session translated into the boursa_db
-hierarchy, with the asyncpg exception chained, and a transaction counts as committed only when
-PostgreSQL answered its ``COMMIT`` with ``COMMIT`` (:mod:`boursa_db.transactions`).
+``get_user_repository()``) its session takes a pooled connection and runs a read on its own
+(:meth:`PooledSession.read`) and a write in a short transaction of its own. Either way,
+driver errors leave the session translated into the boursa_db hierarchy, with the asyncpg
+exception chained, and a transaction counts as committed only when PostgreSQL answered its
+``COMMIT`` with ``COMMIT`` (:mod:`boursa_db.transactions`).
 
 A pooled connection whose server went away while it sat idle in the pool (a restart, a
 terminated backend) fails its ``BEGIN``; it is dropped and replaced, so that such a connection
@@ -290,7 +291,7 @@ class BoundSession:
 
 
 class PooledSession:
-    """A session for repositories used outside a Unit of Work: one short transaction per call."""
+    """A session for repositories used outside a Unit of Work: a transaction per write call."""
 
     def __init__(self, pool: asyncpg.Pool[Any], *, acquire_timeout: float | None) -> None:
         self._pool = pool
