@@ -297,6 +297,16 @@ class PooledSession:
         self._pool = pool
         self._acquire_timeout = acquire_timeout
 
+    @property
+    def pool(self) -> asyncpg.Pool[Any]:
+        """The pool the session takes its connections from (parallel work takes more)."""
+        return self._pool
+
+    @property
+    def acquire_timeout(self) -> float | None:
+        """How long a call waits for a free pooled connection."""
+        return self._acquire_timeout
+
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
         connection = await begin_pooled_transaction(

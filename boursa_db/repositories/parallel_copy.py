@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 import asyncpg
 import attrs
 
+from boursa_db.domain.market import require_limit
 from boursa_db.errors import (
     DRIVER_ERRORS,
     UsageError,
@@ -80,12 +81,7 @@ _symbol = operator.attrgetter("symbol")
 
 def require_workers(workers: object, *, pool_size: int | None = None) -> int:
     """``workers`` as a count of connections, or :class:`ValidationError` naming the field."""
-    if isinstance(workers, bool) or not isinstance(workers, int):
-        message = f"workers: expected an int, got {type(workers).__name__}"
-        raise ValidationError(message, field="workers")
-    if not 1 <= workers <= MAX_WORKERS:
-        message = f"workers: {workers} is not between 1 and {MAX_WORKERS}"
-        raise ValidationError(message, field="workers")
+    workers = require_limit(workers, maximum=MAX_WORKERS, name="workers")
     if pool_size is not None and workers > pool_size:
         message = (
             f"workers: {workers} is more than the pool's max_size ({pool_size}); each worker "
@@ -116,8 +112,7 @@ async def copy_with_workers(
             "copy(workers=...) > 1 needs connections of its own, which a unit of work does "
             "not have: call it on ctx.market_data, outside the unit of work"
         )
-    # The pooled session's pool and wait: the workers take their connections from it.
-    pool, acquire_timeout = session._pool, session._acquire_timeout
+    pool, acquire_timeout = session.pool, session.acquire_timeout
     return await copy_in_parallel(
         pool,
         acquire_timeout=acquire_timeout,
