@@ -303,7 +303,8 @@ async def apply_retention(target: Target, *, now: datetime | None = None) -> Ret
     computed in UTC. Exactly the rows with ``time < cutoff`` go, on both backends. TimescaleDB's
     own retention policy drops whole chunks only, so a chunk straddling the cutoff keeps its
     older rows until the chunk has aged out entirely; here those are deleted too. Summaries
-    already materialized on TimescaleDB keep the buckets of dropped chunks.
+    already materialized on TimescaleDB keep the buckets of dropped chunks. A symbol whose
+    bars are all gone leaves ``market_data_latest`` in the same transaction.
     """
     reference = datetime.now(UTC) if now is None else require_aware(now, "now")
     queries = typed_library()
@@ -397,7 +398,12 @@ async def _retain(
                 connection, table_name=table, cutoff=cutoff
             )
             await queries.maintenance_lift_decompression_limit(connection)
+        if table == "market_data":
+            # The deleted bars leave market_data_latest in one statement, not a trigger each.
+            await queries.market_data_latest_defer(connection)
         rows_deleted = await _delete_before(queries, connection, table, cutoff)
+        if table == "market_data":
+            await queries.maintenance_forget_latest_bars_before(connection, cutoff=cutoff)
     return TableRetention(
         table=table,
         drop_after=window["drop_after"],

@@ -91,6 +91,7 @@ __all__ = [
     "MaintenanceDeleteSignalsBeforeQuery",
     "MaintenanceDeleteTechnicalIndicatorsBeforeQuery",
     "MaintenanceDropChunksQuery",
+    "MaintenanceForgetLatestBarsBeforeQuery",
     "MaintenanceHypertablesQuery",
     "MaintenanceJobsQuery",
     "MaintenanceLiftDecompressionLimitQuery",
@@ -118,9 +119,14 @@ __all__ = [
     "MarketDataFindRangeQuery",
     "MarketDataFindRangeRow",
     "MarketDataInsertFromStagingQuery",
+    "MarketDataLatestAfterDeleteQuery",
+    "MarketDataLatestDeferQuery",
+    "MarketDataLatestMergeQuery",
     "MarketDataSaveQuery",
     "MarketDataSaveRow",
     "MarketDataStoredQuery",
+    "MarketDataStreamRangeQuery",
+    "MarketDataStreamRangeRow",
     "MarketDataSummaryQuery",
     "MarketDataSummaryRow",
     "MarketDataUpsertFromStagingQuery",
@@ -701,9 +707,9 @@ if TYPE_CHECKING:
         def __getitem__(self, key: Literal["source"]) -> str: ...
 
     class FindLatestPricesQuery(Query):
-        """The newest bar of each symbol at one interval. One backward probe of the primary key per
-        symbol (LATERAL ... ORDER BY time DESC LIMIT 1): never a scan of the table, fast on plain
-        PostgreSQL and on compressed hypertables alike. Symbols without bars are left out.
+        """The newest bar of each symbol at one interval, from market_data_latest (migration 0017):
+        one probe of its primary key per symbol, however many chunks of history market_data holds
+        and however long ago the symbol last traded. Symbols without bars are left out.
 
         Defined in market_data.sql.
         """
@@ -1093,7 +1099,8 @@ if TYPE_CHECKING:
         def __getitem__(self, key: Literal["parameters"]) -> Any: ...
 
     class IndicatorFindRangeQuery(Query):
-        """One indicator's values in [start, end), oldest first: one range scan of the primary key.
+        """One indicator's values in [start, end), oldest first: one range scan of the primary key
+        (indicator_range, migration 0018).
 
         Defined in indicators.sql.
         """
@@ -1521,6 +1528,17 @@ if TYPE_CHECKING:
             self, connection: Connection, /, *, table_name: Any, cutoff: Any
         ) -> Any: ...
 
+    class MaintenanceForgetLatestBarsBeforeQuery(Query):
+        """After every bar before cutoff was removed: the latest bars before it belong to keys that
+        have no bar left. Then market_data's row triggers are back on (market_data_latest_defer).
+
+        Defined in maintenance.sql.
+        """
+
+        async def __call__(  # type: ignore[override]
+            self, connection: Connection, /, *, cutoff: datetime | None
+        ) -> int | None: ...
+
     class MaintenanceHypertablesQuery(Query):
         """TimescaleDB: per hypertable, its size, its chunks, and the size of its compressed chunks
         before and after compression (indexes and TOAST included; NULL while none is compressed).
@@ -1532,8 +1550,10 @@ if TYPE_CHECKING:
         async def __call__(self, connection: Connection, /) -> list[asyncpg.Record]: ...  # type: ignore[override]
 
     class MaintenanceJobsQuery(Query):
-        """TimescaleDB: the compression, retention and refresh policies of this schema, with the
-        statistics of their last background run (NULL before the first one).
+        """TimescaleDB: the compression and refresh policies of this schema and the retention job
+        (migration 0017: one job, retain_time_series, listed once per window of
+        time_series_retention), with the statistics of their last background run (NULL before the
+        first one).
 
         Defined in maintenance.sql. It needs TimescaleDB, so its parameters and rows are typed
         loosely.
@@ -1723,11 +1743,11 @@ if TYPE_CHECKING:
             connection: Connection,
             /,
             *,
-            step: timedelta | None,
             symbol: str | None,
             interval_type: str | None,
             start: datetime | None,
             end: datetime | None,
+            step: timedelta | None,
             max_results: int | None,
         ) -> list[MarketDataFindGapsRow]: ...
 
@@ -1756,7 +1776,7 @@ if TYPE_CHECKING:
         def __getitem__(self, key: Literal["source"]) -> str: ...
 
     class MarketDataFindLatestQuery(Query):
-        """The newest bar of one symbol at one interval, or no row.
+        """The newest bar of one symbol at one interval, or no row: one probe of market_data_latest.
 
         Defined in market_data.sql.
         """
@@ -1790,7 +1810,8 @@ if TYPE_CHECKING:
         def __getitem__(self, key: Literal["source"]) -> str: ...
 
     class MarketDataFindRangeQuery(Query):
-        """The bars of [start, end), oldest first: one range scan of the primary key.
+        """The bars of [start, end), oldest first: one range scan of the primary key, planned for
+        the range on every call (market_data_range, migration 0018).
 
         Defined in market_data.sql.
         """
@@ -1814,6 +1835,62 @@ if TYPE_CHECKING:
         """
 
         async def __call__(self, connection: Connection, /) -> int: ...  # type: ignore[override]
+
+    class MarketDataLatestAfterDeleteQuery(Query):
+        """After the bars of [start, end) were deleted: when the latest bar of the key was among
+        them, the newest bar before start takes its place (there is none at or after end: the
+        latest bar was the newest), or the key leaves market_data_latest. Then the row triggers
+        are back on.
+
+        Defined in market_data.sql.
+        """
+
+        async def __call__(  # type: ignore[override]
+            self,
+            connection: Connection,
+            /,
+            *,
+            symbol: str | None,
+            interval_type: str | None,
+            start: datetime | None,
+            end: datetime | None,
+        ) -> int: ...
+
+    class MarketDataLatestDeferQuery(Query):
+        """Until market_data_latest_merge or market_data_latest_after_delete, the row triggers of
+        market_data leave market_data_latest to the library (migration 0017): it merges a whole
+        batch in one statement. Local to the transaction; a rolled-back savepoint undoes it too.
+
+        Defined in market_data.sql.
+        """
+
+        async def __call__(self, connection: Connection, /) -> int: ...  # type: ignore[override]
+
+    class MarketDataLatestMergeQuery(Query):
+        """The newest bar of each key of a batch just written, into market_data_latest where it is
+        newer than the stored latest bar (or, with replace_equal, as new and different: the batch
+        replaced the stored bar), and the row triggers back on. The count is the keys changed.
+
+        Defined in market_data.sql.
+        """
+
+        async def __call__(  # type: ignore[override]
+            self,
+            connection: Connection,
+            /,
+            *,
+            times: Sequence[datetime] | None,
+            symbols: Sequence[str] | None,
+            interval_types: Sequence[str] | None,
+            opens: Sequence[float] | None,
+            highs: Sequence[float] | None,
+            lows: Sequence[float] | None,
+            closes: Sequence[float] | None,
+            adjusted_closes: Sequence[float] | None,
+            volumes: Sequence[int] | None,
+            sources: Sequence[str] | None,
+            replace_equal: bool | None,
+        ) -> int: ...
 
     class MarketDataSaveRow(Protocol):
         """A row of ``market_data_save``: an asyncpg Record."""
@@ -1880,11 +1957,54 @@ if TYPE_CHECKING:
             time: datetime | None,
         ) -> bool: ...
 
+    class MarketDataStreamRangeRow(Protocol):
+        """A row of ``market_data_stream_range``: an asyncpg Record."""
+
+        @overload
+        def __getitem__(self, key: Literal["time"]) -> datetime: ...
+        @overload
+        def __getitem__(self, key: Literal["symbol"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["interval_type"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["open"]) -> float: ...
+        @overload
+        def __getitem__(self, key: Literal["high"]) -> float: ...
+        @overload
+        def __getitem__(self, key: Literal["low"]) -> float: ...
+        @overload
+        def __getitem__(self, key: Literal["close"]) -> float: ...
+        @overload
+        def __getitem__(self, key: Literal["adjusted_close"]) -> float | None: ...
+        @overload
+        def __getitem__(self, key: Literal["volume"]) -> int: ...
+        @overload
+        def __getitem__(self, key: Literal["source"]) -> str: ...
+
+    class MarketDataStreamRangeQuery(Query):
+        """The bars of [start, end), oldest first, for a server-side cursor: a function would hold
+        the whole range before handing over the first row, so a stream reads the table itself
+        (its plan is made once per cursor).
+
+        Defined in market_data.sql.
+        """
+
+        async def __call__(  # type: ignore[override]
+            self,
+            connection: Connection,
+            /,
+            *,
+            symbol: str | None,
+            interval_type: str | None,
+            start: datetime | None,
+            end: datetime | None,
+        ) -> list[MarketDataStreamRangeRow]: ...
+
     class MarketDataSummaryRow(Protocol):
         """A row of ``market_data_summary``: an asyncpg Record."""
 
         @overload
-        def __getitem__(self, key: Literal["symbol"]) -> str | None: ...
+        def __getitem__(self, key: Literal["symbol"]) -> str: ...
         @overload
         def __getitem__(self, key: Literal["time"]) -> datetime: ...
         @overload
@@ -1904,15 +2024,15 @@ if TYPE_CHECKING:
         @overload
         def __getitem__(self, key: Literal["source"]) -> str: ...
         @overload
-        def __getitem__(self, key: Literal["average_close"]) -> float | None: ...
+        def __getitem__(self, key: Literal["average_close"]) -> float: ...
         @overload
-        def __getitem__(self, key: Literal["low_30d"]) -> float | None: ...
+        def __getitem__(self, key: Literal["low_30d"]) -> float: ...
         @overload
-        def __getitem__(self, key: Literal["high_30d"]) -> float | None: ...
+        def __getitem__(self, key: Literal["high_30d"]) -> float: ...
         @overload
-        def __getitem__(self, key: Literal["volume_30d"]) -> int | None: ...
+        def __getitem__(self, key: Literal["volume_30d"]) -> int: ...
         @overload
-        def __getitem__(self, key: Literal["bar_count"]) -> int | None: ...
+        def __getitem__(self, key: Literal["bar_count"]) -> int: ...
         @overload
         def __getitem__(self, key: Literal["first_close"]) -> float: ...
 
@@ -2280,7 +2400,8 @@ if TYPE_CHECKING:
         def __getitem__(self, key: Literal["number_of_positions"]) -> int: ...
 
     class PerformanceFindRangeQuery(Query):
-        """A portfolio's snapshots in [start, end), oldest first: one range scan of the primary key.
+        """A portfolio's snapshots in [start, end), oldest first: one range scan of the primary key
+        (performance_range, migration 0018).
 
         Defined in performance.sql.
         """
@@ -2685,10 +2806,10 @@ if TYPE_CHECKING:
         def __getitem__(self, key: Literal["price_time"]) -> datetime | None: ...
 
     class PortfolioValuationQuery(Query):
-        """The portfolio's cash and each position with its latest bar at one interval: one backward
-        probe of market_data's primary key (symbol, interval_type, time) per position, never a
-        scan. One row with NULL position columns when the portfolio holds nothing; no row when it
-        does not exist. Positions without any bar have NULL last_price and price_time.
+        """The portfolio's cash and each position with its latest bar at one interval: one probe of
+        market_data_latest (migration 0017) per position, however deep the history. One row with
+        NULL position columns when the portfolio holds nothing; no row when it does not exist.
+        Positions without any bar have NULL last_price and price_time.
 
         Defined in portfolios.sql.
         """
@@ -3233,7 +3354,8 @@ if TYPE_CHECKING:
         def __getitem__(self, key: Literal["expires_at"]) -> datetime | None: ...
 
     class SignalFindRangeQuery(Query):
-        """A symbol's signals of every strategy in [start, end), oldest first.
+        """A symbol's signals of every strategy in [start, end), oldest first (signal_range,
+        migration 0018).
 
         Defined in signals.sql.
         """
@@ -3284,7 +3406,7 @@ if TYPE_CHECKING:
 
     class SignalFindRangeForStrategyQuery(Query):
         """A symbol's signals of one strategy in [start, end), oldest first: one range scan of the
-        key.
+        key (signal_range_for_strategy, migration 0018).
 
         Defined in signals.sql.
         """
@@ -3404,7 +3526,8 @@ if TYPE_CHECKING:
 
     class SummaryDailyQuery(Query):
         """Daily OHLCV of some symbols at one bar interval, for the UTC days start_date..end_date
-        (both included), by symbol then day. day is the UTC calendar date of the bucket.
+        (both included), by symbol then day. day is the UTC calendar date of the bucket. Planned
+        for the window on every call (daily_summaries_between, migration 0018).
 
         Defined in summaries.sql.
         """
@@ -3442,7 +3565,7 @@ if TYPE_CHECKING:
 
     class SummaryHourlyBarsQuery(Query):
         """Hourly OHLCV rolled up from one-minute bars, for the hours starting in [start, end),
-        oldest first.
+        oldest first (hourly_bars_between, migration 0018).
 
         Defined in summaries.sql.
         """
@@ -3479,7 +3602,7 @@ if TYPE_CHECKING:
 
     class SummaryHourlyPortfolioPerformanceQuery(Query):
         """Hourly statistics of one portfolio's snapshots, for the hours starting in [start, end),
-        oldest first.
+        oldest first (hourly_portfolio_performance_between, migration 0018).
 
         Defined in summaries.sql.
         """
@@ -4297,6 +4420,7 @@ if TYPE_CHECKING:
             MaintenanceDeleteTechnicalIndicatorsBeforeQuery
         )
         maintenance_drop_chunks: MaintenanceDropChunksQuery
+        maintenance_forget_latest_bars_before: MaintenanceForgetLatestBarsBeforeQuery
         maintenance_hypertables: MaintenanceHypertablesQuery
         maintenance_jobs: MaintenanceJobsQuery
         maintenance_lift_decompression_limit: MaintenanceLiftDecompressionLimitQuery
@@ -4316,8 +4440,12 @@ if TYPE_CHECKING:
         market_data_find_latest: MarketDataFindLatestQuery
         market_data_find_range: MarketDataFindRangeQuery
         market_data_insert_from_staging: MarketDataInsertFromStagingQuery
+        market_data_latest_after_delete: MarketDataLatestAfterDeleteQuery
+        market_data_latest_defer: MarketDataLatestDeferQuery
+        market_data_latest_merge: MarketDataLatestMergeQuery
         market_data_save: MarketDataSaveQuery
         market_data_stored: MarketDataStoredQuery
+        market_data_stream_range: MarketDataStreamRangeQuery
         market_data_summary: MarketDataSummaryQuery
         market_data_upsert_from_staging: MarketDataUpsertFromStagingQuery
         notification_count_unread: NotificationCountUnreadQuery

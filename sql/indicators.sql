@@ -14,13 +14,12 @@ RETURNING time, symbol, interval_type, indicator_name, value, value_secondary, v
 
 -- name: indicator_find_range :many
 -- params: symbol, interval_type, indicator_name, start, end
--- One indicator's values in [start, end), oldest first: one range scan of the primary key.
+-- not null: time, symbol, interval_type, indicator_name, value, parameters
+-- One indicator's values in [start, end), oldest first: one range scan of the primary key
+-- (indicator_range, migration 0018).
 SELECT time, symbol, interval_type, indicator_name, value, value_secondary, value_tertiary,
        parameters
-FROM technical_indicators
-WHERE symbol = :symbol AND interval_type = :interval_type AND indicator_name = :indicator_name
-  AND time >= :start AND time < :end
-ORDER BY time;
+FROM indicator_range(:symbol, :interval_type, :indicator_name, :start, :end);
 
 -- name: indicator_find_latest :many
 -- params: symbol, interval_type, indicator_names

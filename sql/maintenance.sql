@@ -50,6 +50,15 @@ SELECT set_config('timescaledb.max_tuples_decompressed_per_dml_transaction', '0'
 -- params: cutoff
 DELETE FROM market_data WHERE time < :cutoff;
 
+-- name: maintenance_forget_latest_bars_before :scalar
+-- params: cutoff
+-- After every bar before cutoff was removed: the latest bars before it belong to keys that
+-- have no bar left. Then market_data's row triggers are back on (market_data_latest_defer).
+WITH forgotten AS (
+    DELETE FROM market_data_latest WHERE time < :cutoff RETURNING 1
+)
+SELECT (SELECT count(*) FROM forgotten) AS forgotten, set_config('boursa.latest_bars', '', true);
+
 -- name: maintenance_delete_technical_indicators_before :execute
 -- params: cutoff
 DELETE FROM technical_indicators WHERE time < :cutoff;
@@ -88,17 +97,17 @@ WHERE h.hypertable_schema = current_schema()
 ORDER BY h.hypertable_name;
 
 -- name: maintenance_jobs :many
--- TimescaleDB: the compression, retention and refresh policies of this schema, with the
--- statistics of their last background run (NULL before the first one).
+-- TimescaleDB: the compression and refresh policies of this schema and the retention job
+-- (migration 0017: one job, retain_time_series, listed once per window of
+-- time_series_retention), with the statistics of their last background run (NULL before the
+-- first one).
 SELECT j.job_id,
        CASE j.proc_name
            WHEN 'policy_compression' THEN 'compression'
-           WHEN 'policy_retention' THEN 'retention'
            ELSE 'refresh'
        END AS kind,
        j.hypertable_name AS target,
-       COALESCE(j.config ->> 'compress_after', j.config ->> 'drop_after',
-                j.config ->> 'start_offset') AS after,
+       COALESCE(j.config ->> 'compress_after', j.config ->> 'start_offset') AS after,
        j.schedule_interval, j.scheduled,
        s.last_run_status, s.last_run_started_at, s.last_successful_finish,
        CASE WHEN isfinite(j.next_start) THEN j.next_start END AS next_start,
@@ -106,9 +115,18 @@ SELECT j.job_id,
 FROM timescaledb_information.jobs AS j
 LEFT JOIN timescaledb_information.job_stats AS s ON s.job_id = j.job_id
 WHERE j.hypertable_schema = current_schema()
-  AND j.proc_name IN ('policy_compression', 'policy_retention',
-                      'policy_refresh_continuous_aggregate')
-ORDER BY j.hypertable_name, kind;
+  AND j.proc_name IN ('policy_compression', 'policy_refresh_continuous_aggregate')
+UNION ALL
+SELECT j.job_id, 'retention', r.table_name, r.drop_after::text,
+       j.schedule_interval, j.scheduled,
+       s.last_run_status, s.last_run_started_at, s.last_successful_finish,
+       CASE WHEN isfinite(j.next_start) THEN j.next_start END,
+       COALESCE(s.total_runs, 0), COALESCE(s.total_failures, 0)
+FROM timescaledb_information.jobs AS j
+CROSS JOIN time_series_retention AS r
+LEFT JOIN timescaledb_information.job_stats AS s ON s.job_id = j.job_id
+WHERE j.proc_schema = current_schema() AND j.proc_name = 'retain_time_series'
+ORDER BY target, kind;
 
 -- name: maintenance_aggregates :many
 -- TimescaleDB: each continuous aggregate, whether it adds real-time rows, how far it is

@@ -1,34 +1,43 @@
 -- name: find_latest_prices :many
 -- params: symbols, interval_type
 -- not null: symbol
--- The newest bar of each symbol at one interval. One backward probe of the primary key per
--- symbol (LATERAL ... ORDER BY time DESC LIMIT 1): never a scan of the table, fast on plain
--- PostgreSQL and on compressed hypertables alike. Symbols without bars are left out.
-SELECT s.symbol, b.time, b.interval_type, b.open, b.high, b.low, b.close, b.adjusted_close,
-       b.volume, b.source
+-- The newest bar of each symbol at one interval, from market_data_latest (migration 0017): one
+-- probe of its primary key per symbol, however many chunks of history market_data holds and
+-- however long ago the symbol last traded. Symbols without bars are left out.
+SELECT s.symbol, l.time, l.interval_type, l.open, l.high, l.low, l.close, l.adjusted_close,
+       l.volume, l.source
 FROM unnest(:symbols::text[]) AS s(symbol)
 CROSS JOIN LATERAL (
-    SELECT m.time, m.interval_type, m.open, m.high, m.low, m.close, m.adjusted_close,
-           m.volume, m.source
-    FROM market_data AS m
+    -- LIMIT 1 keeps this a probe per symbol: a join would let the planner read the whole
+    -- table for a few symbols whenever its statistics say it is small.
+    SELECT m.time, m.interval_type, m.open, m.high, m.low, m.close, m.adjusted_close, m.volume,
+           m.source
+    FROM market_data_latest AS m
     WHERE m.symbol = s.symbol AND m.interval_type = :interval_type
-    ORDER BY m.time DESC
     LIMIT 1
-) AS b
+) AS l
 ORDER BY s.symbol;
 
 -- name: market_data_find_latest :one
 -- params: symbol, interval_type
--- The newest bar of one symbol at one interval, or no row.
+-- The newest bar of one symbol at one interval, or no row: one probe of market_data_latest.
 SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
-FROM market_data
-WHERE symbol = :symbol AND interval_type = :interval_type
-ORDER BY time DESC
-LIMIT 1;
+FROM market_data_latest
+WHERE symbol = :symbol AND interval_type = :interval_type;
 
 -- name: market_data_find_range :many
 -- params: symbol, interval_type, start, end
--- The bars of [start, end), oldest first: one range scan of the primary key.
+-- not null: time, symbol, interval_type, open, high, low, close, volume, source
+-- The bars of [start, end), oldest first: one range scan of the primary key, planned for the
+-- range on every call (market_data_range, migration 0018).
+SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
+FROM market_data_range(:symbol, :interval_type, :start, :end);
+
+-- name: market_data_stream_range :many
+-- params: symbol, interval_type, start, end
+-- The bars of [start, end), oldest first, for a server-side cursor: a function would hold the
+-- whole range before handing over the first row, so a stream reads the table itself (its plan
+-- is made once per cursor).
 SELECT time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
 FROM market_data
 WHERE symbol = :symbol AND interval_type = :interval_type
@@ -37,58 +46,23 @@ ORDER BY time;
 
 -- name: market_data_find_gaps :many
 -- params: symbol, interval_type, start, end, step, max_results
--- not null: gap_start, missing_bars
+-- not null: gap_start, gap_end, missing_bars
 -- Holes in the series within [start, end): consecutive bars further apart than one step (the
 -- interval's width). gap_start and gap_end are the times of the bars around the hole. Bars
 -- expected before the first or after the last bar of the range are not reported.
-SELECT gap_start, gap_end,
-       (ceil(extract(epoch FROM gap_end - gap_start) / extract(epoch FROM :step::interval))
-        - 1)::bigint AS missing_bars
-FROM (
-    SELECT lag(time) OVER (ORDER BY time) AS gap_start, time AS gap_end
-    FROM market_data
-    WHERE symbol = :symbol AND interval_type = :interval_type
-      AND time >= :start AND time < :end
-) AS steps
-WHERE gap_end - gap_start > :step::interval
-ORDER BY gap_start
-LIMIT :max_results;
+SELECT gap_start, gap_end, missing_bars
+FROM market_data_gaps(:symbol, :interval_type, :start, :end, :step, :max_results);
 
 -- name: market_data_summary :many
 -- params: symbols, interval_type, now
+-- not null: symbol, time, interval_type, open, high, low, close, volume, source
+-- not null: average_close, low_30d, high_30d, volume_30d, bar_count, first_close
 -- Per symbol: the newest bar of (now - 7 days, now] and statistics over (now - 30 days, now].
 -- Three index probes per symbol (newest bar, oldest bar of the window, the window's range).
 -- Symbols without a bar in the last 7 days are left out.
-SELECT s.symbol, latest.time, latest.interval_type, latest.open, latest.high, latest.low,
-       latest.close, latest.adjusted_close, latest.volume, latest.source,
-       stats.average_close, stats.low_30d, stats.high_30d, stats.volume_30d, stats.bar_count,
-       oldest.close AS first_close
-FROM unnest(:symbols::text[]) AS s(symbol)
-CROSS JOIN LATERAL (
-    SELECT m.time, m.interval_type, m.open, m.high, m.low, m.close, m.adjusted_close,
-           m.volume, m.source
-    FROM market_data AS m
-    WHERE m.symbol = s.symbol AND m.interval_type = :interval_type
-      AND m.time > :now::timestamptz - interval '7 days' AND m.time <= :now::timestamptz
-    ORDER BY m.time DESC
-    LIMIT 1
-) AS latest
-CROSS JOIN LATERAL (
-    SELECT m.close
-    FROM market_data AS m
-    WHERE m.symbol = s.symbol AND m.interval_type = :interval_type
-      AND m.time > :now::timestamptz - interval '30 days' AND m.time <= :now::timestamptz
-    ORDER BY m.time
-    LIMIT 1
-) AS oldest
-CROSS JOIN LATERAL (
-    SELECT avg(m.close) AS average_close, min(m.low) AS low_30d, max(m.high) AS high_30d,
-           sum(m.volume)::bigint AS volume_30d, count(*) AS bar_count
-    FROM market_data AS m
-    WHERE m.symbol = s.symbol AND m.interval_type = :interval_type
-      AND m.time > :now::timestamptz - interval '30 days' AND m.time <= :now::timestamptz
-) AS stats
-ORDER BY s.symbol;
+SELECT symbol, time, interval_type, open, high, low, close, adjusted_close, volume, source,
+       average_close, low_30d, high_30d, volume_30d, bar_count, first_close
+FROM market_data_summary(:symbols, :interval_type, :now);
 
 -- name: market_data_save :one
 -- params: time, symbol, interval_type, open, high, low, close, adjusted_close, volume, source
@@ -123,10 +97,7 @@ COPY market_data (time, symbol, interval_type, open, high, low, close, adjusted_
 -- not null: stored
 -- Whether the bar with this key is stored. An upserting COPY of a large batch probes its first
 -- bar: when it is stored, a COPY straight into market_data would fail, so it goes to staging.
-SELECT EXISTS (
-    SELECT FROM market_data
-    WHERE symbol = :symbol AND interval_type = :interval_type AND time = :time
-) AS stored;
+SELECT market_data_stored(:symbol, :interval_type, :time) AS stored;
 
 -- name: market_data_create_staging :execute
 -- The transaction's staging table for COPY followed by an upsert. It has no CHECK constraints:
@@ -186,3 +157,65 @@ WHERE (market_data.open, market_data.high, market_data.low, market_data.close,
        market_data.adjusted_close, market_data.volume, market_data.source)
       IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
                         EXCLUDED.adjusted_close, EXCLUDED.volume, EXCLUDED.source);
+
+-- name: market_data_latest_defer :execute
+-- Until market_data_latest_merge or market_data_latest_after_delete, the row triggers of
+-- market_data leave market_data_latest to the library (migration 0017): it merges a whole
+-- batch in one statement. Local to the transaction; a rolled-back savepoint undoes it too.
+SELECT set_config('boursa.latest_bars', 'merged', true);
+
+-- name: market_data_latest_merge :scalar
+-- params: times, symbols, interval_types, opens, highs, lows, closes, adjusted_closes
+-- params: volumes, sources, replace_equal
+-- not null: merged
+-- The newest bar of each key of a batch just written, into market_data_latest where it is
+-- newer than the stored latest bar (or, with replace_equal, as new and different: the batch
+-- replaced the stored bar), and the row triggers back on. The count is the keys changed.
+WITH merged AS (
+    INSERT INTO market_data_latest AS l (time, symbol, interval_type, open, high, low, close,
+                                         adjusted_close, volume, source)
+    SELECT *
+    FROM unnest(:times::timestamptz[], :symbols::text[], :interval_types::text[],
+                :opens::float8[], :highs::float8[], :lows::float8[], :closes::float8[],
+                :adjusted_closes::float8[], :volumes::bigint[], :sources::text[])
+    ON CONFLICT (symbol, interval_type) DO UPDATE
+    SET time = EXCLUDED.time, open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
+        close = EXCLUDED.close, adjusted_close = EXCLUDED.adjusted_close,
+        volume = EXCLUDED.volume, source = EXCLUDED.source
+    WHERE l.time < EXCLUDED.time
+       OR (:replace_equal::boolean AND l.time = EXCLUDED.time
+           AND (l.open, l.high, l.low, l.close, l.adjusted_close, l.volume, l.source)
+               IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
+                                 EXCLUDED.adjusted_close, EXCLUDED.volume, EXCLUDED.source))
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM merged) AS merged, set_config('boursa.latest_bars', '', true);
+
+-- name: market_data_latest_after_delete :scalar
+-- params: symbol, interval_type, start, end
+-- not null: replaced
+-- After the bars of [start, end) were deleted: when the latest bar of the key was among them,
+-- the newest bar before start takes its place (there is none at or after end: the latest bar
+-- was the newest), or the key leaves market_data_latest. Then the row triggers are back on.
+WITH forgotten AS (
+    DELETE FROM market_data_latest
+    WHERE symbol = :symbol AND interval_type = :interval_type
+      AND time >= :start AND time < :end
+    RETURNING symbol, interval_type
+), replaced AS (
+    INSERT INTO market_data_latest (time, symbol, interval_type, open, high, low, close,
+                                    adjusted_close, volume, source)
+    SELECT before.time, before.symbol, before.interval_type, before.open, before.high,
+           before.low, before.close, before.adjusted_close, before.volume, before.source
+    FROM forgotten AS f
+    CROSS JOIN LATERAL (
+        SELECT m.time, m.symbol, m.interval_type, m.open, m.high, m.low, m.close,
+               m.adjusted_close, m.volume, m.source
+        FROM market_data AS m
+        WHERE m.symbol = f.symbol AND m.interval_type = f.interval_type AND m.time < :start
+        ORDER BY m.time DESC
+        LIMIT 1
+    ) AS before
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM replaced) AS replaced, set_config('boursa.latest_bars', '', true);

@@ -22,13 +22,13 @@ RETURNING time, portfolio_id, total_value, cash_value, invested_value, daily_ret
 
 -- name: performance_find_range :many
 -- params: portfolio_id, start, end
--- A portfolio's snapshots in [start, end), oldest first: one range scan of the primary key.
+-- not null: time, portfolio_id, total_value, cash_value, invested_value, number_of_positions
+-- A portfolio's snapshots in [start, end), oldest first: one range scan of the primary key
+-- (performance_range, migration 0018).
 SELECT time, portfolio_id, total_value, cash_value, invested_value, daily_return, total_return,
        volatility_30d, sharpe_ratio_30d, max_drawdown_30d, beta_30d, alpha_30d,
        number_of_positions
-FROM portfolio_performance
-WHERE portfolio_id = :portfolio_id AND time >= :start AND time < :end
-ORDER BY time;
+FROM performance_range(:portfolio_id, :start, :end);
 
 -- name: performance_find_latest :one
 -- params: portfolio_id

@@ -119,8 +119,8 @@ DELETE FROM portfolios WHERE id = :id;
 -- name: portfolio_valuation :many
 -- params: portfolio_id, interval_type
 -- not null: cash_balance, priced_at
--- The portfolio's cash and each position with its latest bar at one interval: one backward
--- probe of market_data's primary key (symbol, interval_type, time) per position, never a scan.
+-- The portfolio's cash and each position with its latest bar at one interval: one probe of
+-- market_data_latest (migration 0017) per position, however deep the history.
 -- One row with NULL position columns when the portfolio holds nothing; no row when it does not
 -- exist. Positions without any bar have NULL last_price and price_time.
 SELECT p.cash_balance, statement_timestamp() AS priced_at, pos.symbol, pos.quantity,
@@ -129,9 +129,8 @@ FROM portfolios AS p
 LEFT JOIN positions AS pos ON pos.portfolio_id = p.id
 LEFT JOIN LATERAL (
     SELECT m.time, m.close
-    FROM market_data AS m
+    FROM market_data_latest AS m
     WHERE m.symbol = pos.symbol AND m.interval_type = :interval_type
-    ORDER BY m.time DESC
     LIMIT 1
 ) AS bar ON true
 WHERE p.id = :portfolio_id

@@ -23,23 +23,25 @@ RETURNING time, symbol, strategy, signal_type, strength, confidence, price_targe
 
 -- name: signal_find_range :many
 -- params: symbol, start, end
--- A symbol's signals of every strategy in [start, end), oldest first.
+-- not null: time, symbol, strategy, signal_type, strength, confidence, indicators_used
+-- not null: metadata
+-- A symbol's signals of every strategy in [start, end), oldest first (signal_range,
+-- migration 0018).
 SELECT time, symbol, strategy, signal_type, strength, confidence, price_target, stop_loss,
        technical_score, fundamental_score, market_context_score, rationale, indicators_used,
        metadata, expires_at
-FROM signals
-WHERE symbol = :symbol AND time >= :start AND time < :end
-ORDER BY time, strategy;
+FROM signal_range(:symbol, :start, :end);
 
 -- name: signal_find_range_for_strategy :many
 -- params: symbol, strategy, start, end
--- A symbol's signals of one strategy in [start, end), oldest first: one range scan of the key.
+-- not null: time, symbol, strategy, signal_type, strength, confidence, indicators_used
+-- not null: metadata
+-- A symbol's signals of one strategy in [start, end), oldest first: one range scan of the key
+-- (signal_range_for_strategy, migration 0018).
 SELECT time, symbol, strategy, signal_type, strength, confidence, price_target, stop_loss,
        technical_score, fundamental_score, market_context_score, rationale, indicators_used,
        metadata, expires_at
-FROM signals
-WHERE symbol = :symbol AND strategy = :strategy AND time >= :start AND time < :end
-ORDER BY time;
+FROM signal_range_for_strategy(:symbol, :strategy, :start, :end);
 
 -- name: signal_find_active :many
 -- params: signal_types, now, limit

@@ -1,13 +1,16 @@
 """Compression changes no answer and keeps COPY working; retention removes exactly the old rows.
 
 On plain PostgreSQL compress_chunks reports that it does not apply and the same reads are made;
-on TimescaleDB the chunks really are compressed in between. Retention deletes exactly the rows
+on TimescaleDB the chunks really are compressed in between. Bars and indicators have 7-day chunks
+(migration 0016), aligned on TimescaleDB's epoch: the chunk holding DAY (Saturday 2025-03-08)
+runs from Thursday 03-06 to Thursday 03-13. Retention deletes exactly the rows
 older than ``now - window`` on both backends: TimescaleDB drops the whole chunks and deletes
 the rest of the chunk that straddles the cutoff (compressed or not).
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +28,7 @@ from boursa_db.maintenance import (
     compress_chunks,
     refresh_aggregates,
 )
+from boursa_db.migrations import apply_migrations
 from boursa_db.queries import default_library
 from boursa_db.repositories.base import BoundSession
 from boursa_db.repositories.summaries import SummaryRepository
@@ -41,7 +45,8 @@ async def reads(connection: asyncpg.Connection) -> dict[str, Any]:
     for symbol in SYMBOLS[:2]:
         for interval, start, end in [
             ("1m", DAY - timedelta(days=1), DAY + timedelta(days=10)),
-            ("5m", DAY + timedelta(hours=23, minutes=55), DAY + timedelta(days=2, minutes=5)),
+            # Across the chunk edge of Thursday 03-13 00:00.
+            ("5m", DAY + timedelta(days=4, hours=23, minutes=55), DAY + timedelta(days=6)),
         ]:
             rows = await connection.fetch(
                 "SELECT * FROM market_data WHERE symbol = $1 AND interval_type = $2 "
@@ -80,16 +85,17 @@ def expect_compressed(
 async def test_compressed_chunks_answer_range_latest_price_and_summary_reads_identically(
     connection: asyncpg.Connection, template_database: TemplateDatabase
 ) -> None:
-    await copy_bars(connection, market_bars(DAY, days=4, seed=7))
+    # Four chunks, of which the three ending by 03-27 end before the cutoff of 03-30.
+    await copy_bars(connection, market_bars(DAY, days=22, seed=7))
     await refresh_aggregates(connection)
     before = await reads(connection)
 
-    result = await compress_chunks(connection, older_than=DAY + timedelta(days=4))
+    result = await compress_chunks(connection, older_than=DAY + timedelta(days=22))
 
     expect_compressed(
         result,
         template_database,
-        TableCompression(table="market_data", chunks_compressed=4, chunks_recompressed=0),
+        TableCompression(table="market_data", chunks_compressed=3, chunks_recompressed=0),
     )
     assert await reads(connection) == before
     assert before["latest"]["1m"]
@@ -99,9 +105,10 @@ async def test_compressed_chunks_answer_range_latest_price_and_summary_reads_ide
 async def test_only_chunks_that_end_before_the_cutoff_are_compressed(
     connection: asyncpg.Connection, template_database: TemplateDatabase
 ) -> None:
-    await copy_bars(connection, market_bars(DAY, days=3, seed=9))
+    # Chunks ending 03-13, 03-20 and 03-27; the cutoff is 03-20 12:00.
+    await copy_bars(connection, market_bars(DAY, days=15, seed=9))
 
-    result = await compress_chunks(connection, older_than=DAY + timedelta(days=2, hours=12))
+    result = await compress_chunks(connection, older_than=DAY + timedelta(days=12, hours=12))
 
     expect_compressed(
         result,
@@ -113,12 +120,13 @@ async def test_only_chunks_that_end_before_the_cutoff_are_compressed(
 async def test_copy_into_a_compressed_range_still_works(
     connection: asyncpg.Connection, template_database: TemplateDatabase
 ) -> None:
-    await copy_bars(connection, market_bars(DAY, days=2, seed=8))
-    await compress_chunks(connection, older_than=DAY + timedelta(days=2))
+    # Two chunks, ending 03-13 and 03-20, both compressed.
+    await copy_bars(connection, market_bars(DAY, days=12, seed=8))
+    await compress_chunks(connection, older_than=DAY + timedelta(days=12))
     rng = random.Random(8)
     new_bars = [
         bar(DAY + timedelta(hours=12, seconds=30), "AAPL", "1m", rng),
-        bar(DAY + timedelta(days=2, seconds=-30), "AAPL", "1m", rng),  # the new latest bar
+        bar(DAY + timedelta(days=12, seconds=-30), "AAPL", "1m", rng),  # the new latest bar
     ]
 
     await copy_bars(connection, new_bars)
@@ -134,7 +142,7 @@ async def test_copy_into_a_compressed_range_still_works(
     )
     assert sorted(tuple(row) for row in stored) == new_bars
     before_recompression = await reads(connection)
-    result = await compress_chunks(connection, older_than=DAY + timedelta(days=2))
+    result = await compress_chunks(connection, older_than=DAY + timedelta(days=12))
     expect_compressed(
         result,
         template_database,
@@ -166,10 +174,12 @@ CUTOFFS = {
     "signals": datetime(2025, 3, 10, 3, 0, tzinfo=UTC),
     "technical_indicators": datetime(2025, 3, 10, 3, 0, tzinfo=UTC),
 }
-# Two whole days before the cutoff, two rows of the cutoff's day before it, three at or after.
+# Two rows in two chunks that end before the cutoff (7-day chunks for bars and indicators,
+# 30-day ones for signals and snapshots), two rows of the chunk straddling the cutoff before it,
+# four at or after it.
 OFFSETS = [
-    timedelta(days=-3),
-    timedelta(hours=-26),
+    timedelta(days=-70),
+    timedelta(days=-40),
     timedelta(hours=-1),
     timedelta(microseconds=-1),
     timedelta(0),
@@ -286,24 +296,46 @@ async def test_hypertables_are_compressed_by_their_query_keys_newest_first(
 
 
 @pytest.mark.timescaledb
-async def test_compression_and_retention_policies_exist_for_every_hypertable(
+async def test_compression_policies_and_one_retention_job_exist_for_every_hypertable(
     connection: asyncpg.Connection,
 ) -> None:
     jobs = await connection.fetch(
         """
-        SELECT hypertable_name, proc_name,
-               coalesce(config ->> 'compress_after', config ->> 'drop_after') AS after
+        SELECT coalesce(hypertable_name, ''), proc_name,
+               coalesce(config ->> 'compress_after', config ->> 'drop_after', '') AS after
         FROM timescaledb_information.jobs
-        WHERE proc_name IN ('policy_compression', 'policy_retention')
+        WHERE proc_name IN ('policy_compression', 'policy_retention', 'retain_time_series')
         """
     )
-    assert {(row[0], row[1], row[2]) for row in jobs} == {
-        ("market_data", "policy_compression", "7 days"),
-        ("technical_indicators", "policy_compression", "7 days"),
-        ("signals", "policy_compression", "30 days"),
-        ("portfolio_performance", "policy_compression", "30 days"),
-        ("market_data", "policy_retention", "2 years"),
-        ("technical_indicators", "policy_retention", "1 year"),
-        ("signals", "policy_retention", "1 year"),
-        ("portfolio_performance", "policy_retention", "5 years"),
-    }
+    assert sorted(tuple(row) for row in jobs) == sorted(
+        [
+            ("market_data", "policy_compression", "7 days"),
+            ("technical_indicators", "policy_compression", "7 days"),
+            ("signals", "policy_compression", "30 days"),
+            ("portfolio_performance", "policy_compression", "30 days"),
+            # 0008's policies, paused by 0017: retain_time_series does their work.
+            ("market_data", "policy_retention", "2 years"),
+            ("technical_indicators", "policy_retention", "1 year"),
+            ("signals", "policy_retention", "1 year"),
+            ("portfolio_performance", "policy_retention", "5 years"),
+            ("", "retain_time_series", ""),
+        ]
+    )
+
+
+@pytest.mark.timescaledb
+async def test_a_freshly_migrated_database_runs_retention_as_one_job(
+    empty_database_url: str,
+) -> None:
+    # The test template has every job paused; a database migrated here has them as shipped.
+    await asyncio.to_thread(apply_migrations, empty_database_url)
+    connection = await asyncpg.connect(empty_database_url)
+    try:
+        scheduled = await connection.fetch(
+            "SELECT proc_name, bool_and(scheduled) FROM timescaledb_information.jobs "
+            "WHERE proc_name IN ('policy_retention', 'retain_time_series') GROUP BY proc_name"
+        )
+    finally:
+        await connection.close()
+
+    assert dict(scheduled) == {"policy_retention": False, "retain_time_series": True}

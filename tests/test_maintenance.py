@@ -202,9 +202,11 @@ async def test_the_status_report_measures_compression_on_timescaledb(
     connection: asyncpg.Connection,
 ) -> None:
     rng = random.Random(23)
-    minutes = [DAY + timedelta(minutes=minute) for minute in range(2 * 24 * 60)]
+    # Two days around the edge of the 7-day chunks on Thursday 03-13; the first is compressed.
+    edge = DAY + timedelta(days=5)
+    minutes = [edge + timedelta(minutes=minute) for minute in range(-24 * 60, 24 * 60)]
     await copy_bars(connection, [bar(time, "AAPL", "1m", rng) for time in minutes])
-    await compress_chunks(connection, older_than=DAY + timedelta(days=1))
+    await compress_chunks(connection, older_than=edge)
 
     status = await status_report(connection)
 

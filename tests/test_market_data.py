@@ -224,7 +224,7 @@ async def test_latest_prices_rejects_an_unknown_interval(
         await market_data.find_latest_prices(["AAPL"], "2m")
 
 
-async def test_latest_prices_over_50k_bars_probe_the_index_and_never_scan_the_table(
+async def test_latest_prices_over_50k_bars_probe_the_latest_bars_by_key_and_never_scan(
     connection: asyncpg.Connection, market_data: MarketDataRepository
 ) -> None:
     symbols = [f"SYM{number}" for number in range(20)]
@@ -240,7 +240,9 @@ async def test_latest_prices_over_50k_bars_probe_the_index_and_never_scan_the_ta
     lines = [row[0] for row in plan]
     assert await connection.fetchval("SELECT count(*) FROM market_data") == 52_000
     assert not [line for line in lines if "Seq Scan" in line], "\n".join(lines)
-    assert [line for line in lines if "Index" in line and "market_data" in line], "\n".join(lines)
+    assert [line for line in lines if "Index" in line and "market_data_latest" in line], "\n".join(
+        lines
+    )
 
 
 # --- ranges ------------------------------------------------------------------------------

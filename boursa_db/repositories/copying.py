@@ -28,6 +28,11 @@ Unit of Work), so a failure writes nothing of it. The staging table lives until 
 transaction (``ON COMMIT DROP``) and is emptied (``TRUNCATE``) after each upsert, so later
 batches of the same transaction reuse it.
 
+A target may keep another table up to date from its writes (``CopyTarget.kept``: the newest bar
+of each key for ``market_data``, :mod:`boursa_db.repositories.latest_bars`): its row triggers are
+told to skip the batch before it is written, and the kept table is merged from the batch once,
+after it is written, in the same transaction.
+
 Deadlines: the COPY is watched (:mod:`boursa_db.repositories.copy_watch`).
 
 Tables, columns and keys are fixed by the queries of ``sql/``; nothing of the input becomes SQL.
@@ -69,7 +74,14 @@ if TYPE_CHECKING:
     from boursa_db.connection import Connection
     from boursa_db.repositories.base import Session
 
-__all__ = ["ConflictMode", "CopyTarget", "checked_batch", "copy_items", "write_batch"]
+__all__ = [
+    "ConflictMode",
+    "CopyTarget",
+    "KeptTable",
+    "checked_batch",
+    "copy_items",
+    "write_batch",
+]
 
 T = TypeVar("T")
 
@@ -92,6 +104,19 @@ class ConflictMode(enum.Enum):
     """Keep the stored row and drop the new one."""
     UPDATE = "update"
     """Replace the stored row with the new one."""
+
+
+@attrs.frozen(kw_only=True)
+class KeptTable(Generic[T]):
+    """A table that the target's row triggers keep up to date, which a bulk write keeps itself.
+
+    ``defer`` turns the triggers off for the rest of the transaction; ``merge`` brings the table
+    up to date from a written batch (``items[i]`` for ``i`` in the positions written, and the
+    conflict mode) and turns them back on.
+    """
+
+    defer: Query
+    merge: Callable[[Connection, list[T], Sequence[int], ConflictMode], Awaitable[None]]
 
 
 @attrs.frozen(kw_only=True)
@@ -120,6 +145,8 @@ class CopyTarget(Generic[T]):
     stored: Callable[[Connection, T], Awaitable[bool]] | None = None
     """Whether an item's key is stored already: probed for the first item of a large batch to
     skip a COPY straight into the table that would fail. None: never probed."""
+    kept: KeptTable[T] | None = None
+    """A table kept up to date from the target's writes, or None."""
 
 
 async def copy_items(
@@ -170,7 +197,27 @@ async def write_batch(
     positions: Sequence[int],
     mode: ConflictMode,
 ) -> int:
-    """Write ``items[i]`` for each ``i`` in ``positions``, inside the caller's transaction."""
+    """Write ``items[i]`` for each ``i`` in ``positions``, inside the caller's transaction.
+
+    A failure leaves the kept table's triggers deferred: the caller's transaction or savepoint,
+    which rolls back, takes the deferral back with it.
+    """
+    kept = target.kept
+    if kept is None:
+        return await _write_rows(connection, target, items, positions, mode)
+    await kept.defer(connection)
+    written = await _write_rows(connection, target, items, positions, mode)
+    await kept.merge(connection, items, positions, mode)
+    return written
+
+
+async def _write_rows(
+    connection: Connection,
+    target: CopyTarget[T],
+    items: list[T],
+    positions: Sequence[int],
+    mode: ConflictMode,
+) -> int:
     if mode is ConflictMode.FAIL:
         return await _copy(connection, target.copy_into_table, target, items, positions)
     if not await _first_is_stored(connection, target, items, positions):

@@ -1,7 +1,9 @@
 """OHLCV bars: latest prices, ranges, gaps, summaries, upserts and binary COPY.
 
-Every read is shaped for the primary key ``(symbol, interval_type, time)``: a latest bar is one
-backward probe of it, a range one forward scan, on plain tables and hypertables alike.
+A latest bar is one probe of ``market_data_latest`` (migration 0017), which every write keeps
+(:mod:`boursa_db.repositories.latest_bars`); a range is one forward scan of the primary key
+``(symbol, interval_type, time)``, planned for its bounds on every call on TimescaleDB
+(migration 0018), so that only the chunks of the range are visited.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from boursa_db.queries import QueryLibrary
 from boursa_db.repositories.arguments import check_instance
 from boursa_db.repositories.bar_rows import bars_from_records, columns_from_records
 from boursa_db.repositories.base import Repository, Session
-from boursa_db.repositories.copying import ConflictMode, CopyTarget, copy_items
+from boursa_db.repositories.copying import ConflictMode, CopyTarget, KeptTable, copy_items
+from boursa_db.repositories.latest_bars import merge_newest_bars
 from boursa_db.repositories.parallel_copy import (
     by_symbol,
     copy_with_workers,
@@ -67,6 +70,10 @@ class MarketDataRepository(Repository):
             create_checked_staging=self._queries.market_data_create_checked_staging,
             copy_into_checked_staging=self._queries.market_data_copy_checked_staging,
             stored=self._stored,
+            kept=KeptTable(
+                defer=self._queries.market_data_latest_defer,
+                merge=functools.partial(merge_newest_bars, self._queries),
+            ),
         )
 
     async def find_latest_prices(
@@ -152,7 +159,7 @@ class MarketDataRepository(Repository):
         _, _, arguments = _range_arguments(symbol, start, end, interval)
         return stream_query(
             self._session,
-            self._queries.market_data_find_range,
+            self._queries.market_data_stream_range,
             arguments,
             batch_size=batch_size,
             to_batch=bars_from_records,
@@ -171,7 +178,7 @@ class MarketDataRepository(Repository):
         checked, interval_type, arguments = _range_arguments(symbol, start, end, interval)
         return stream_query(
             self._session,
-            self._queries.market_data_find_range,
+            self._queries.market_data_stream_range,
             arguments,
             batch_size=batch_size,
             to_batch=functools.partial(columns_from_records, checked, interval_type),
@@ -302,17 +309,21 @@ class MarketDataRepository(Repository):
     async def delete_range(
         self, symbol: str, interval: Interval | str, start: datetime, end: datetime
     ) -> int:
-        """Delete the bars of ``[start, end)``; return how many were deleted."""
+        """Delete the bars of ``[start, end)``; return how many were deleted.
+
+        The latest bar of the key is brought up to date once, after the delete, instead of by a
+        trigger call per deleted bar.
+        """
         checked = require_symbol(symbol)
         interval_type = require_interval(interval)
         start, end = require_time_range(start, end)
         async with self._session.connection() as connection:
+            await self._queries.market_data_latest_defer(connection)
             deleted = await self._queries.market_data_delete_range(
-                connection,
-                symbol=checked,
-                interval_type=interval_type.value,
-                start=start,
-                end=end,
+                connection, symbol=checked, interval_type=interval_type.value, start=start, end=end
+            )
+            await self._queries.market_data_latest_after_delete(
+                connection, symbol=checked, interval_type=interval_type.value, start=start, end=end
             )
         return int(deleted)
 

@@ -1,0 +1,11 @@
+DROP FUNCTION performance_range(uuid, timestamptz, timestamptz);
+DROP FUNCTION signal_range_for_strategy(text, text, timestamptz, timestamptz);
+DROP FUNCTION signal_range(text, timestamptz, timestamptz);
+DROP FUNCTION indicator_range(text, text, text, timestamptz, timestamptz);
+DROP FUNCTION hourly_portfolio_performance_between(uuid, timestamptz, timestamptz);
+DROP FUNCTION hourly_bars_between(text, timestamptz, timestamptz);
+DROP FUNCTION daily_summaries_between(text[], text, date, date);
+DROP FUNCTION market_data_stored(text, text, timestamptz);
+DROP FUNCTION market_data_summary(text[], text, timestamptz);
+DROP FUNCTION market_data_gaps(text, text, timestamptz, timestamptz, interval, bigint);
+DROP FUNCTION market_data_range(text, text, timestamptz, timestamptz);
