@@ -73,6 +73,7 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
     ingest: dict[str, Any] = {}
     parallel: dict[str, Any] = {}
     concurrency: dict[str, Any] = {}
+    compression: dict[str, Any] = {}
     harness: dict[str, float] = {}
     for bench in raw["benchmarks"]:
         extra, data = bench["extra_info"], bench["stats"]["data"]
@@ -98,6 +99,21 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
                 "rows_per_s": extra["rows"] / median,
                 "best_rows_per_s": extra["rows"] / min(data),
             }
+        elif kind == "compression":
+            compression = {
+                key: extra[key]
+                for key in (
+                    "rows",
+                    "chunks",
+                    "chunk_interval",
+                    "before_bytes",
+                    "after_bytes",
+                    "ratio",
+                    "batches",
+                    "column_bytes_per_row",
+                )
+            }
+            compression["seconds"] = percentile(data, 50)
         elif kind == "concurrency":
             calls = extra["callers"] * extra["calls_per_caller"]
             for name, kept in extra["contenders"].items():
@@ -123,6 +139,7 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
         "ingest": ingest,
         "parallel_ingest": parallel,
         "concurrency": concurrency,
+        "compression": compression,
     }
     summary["targets"] = targets(summary)
     return summary
@@ -264,6 +281,21 @@ def render_markdown(name: str, summary: dict[str, Any], link: str = "results") -
                 f"| {way} | {result['rows']:,} | {result['workers']} "
                 f"| {result['rows_per_s']:,.0f} | {ratio} |"
             )
+    compression = summary.get("compression", {})
+    if compression:
+        per_row = compression["column_bytes_per_row"]
+        lines += [
+            "",
+            f"Compression of {compression['rows']:,} one-minute bars in cents "
+            f"({compression['chunks']} chunks of {compression['chunk_interval']}, "
+            f"{compression['batches']:,} batches): "
+            f"{compression['before_bytes'] / 2**20:.1f} MiB before, "
+            f"{compression['after_bytes'] / 2**20:.1f} MiB after, "
+            f"**{compression['ratio']:.2f}x** (all bytes, indexes included), reads identical. "
+            "Compressed bytes per row by column: "
+            + ", ".join(f"{name} {value:.2f}" for name, value in per_row.items())
+            + ".",
+        ]
     skipped = machine.get("skipped", {})
     for way, reason in skipped.items():
         lines += ["", f"Not measured: `{way}`: {reason}."]

@@ -4,14 +4,14 @@ one-minute series (as bars and as columns), the market summary and the gaps of a
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ARRAY, Text, bindparam, func, select, true
 from sqlalchemy.orm import aliased
 
 from benchmarks import floor as floor_sql
-from benchmarks.dataset import UNKNOWN_SYMBOL
+from benchmarks.dataset import BARS_PER_DAY, UNKNOWN_SYMBOL
 from benchmarks.harness import Contenders
 from benchmarks.orm import MarketDataRow
 from benchmarks.peers import Statement
@@ -145,7 +145,14 @@ def latest_bar(c: Contenders, p: Params) -> dict[str, Way]:
 
 
 def series(c: Contenders, p: Params) -> dict[str, Way]:
-    symbol, start, end = p.series_symbol, p.series_start, p.series_end
+    return _series(c, p.series_symbol, p.series_start, p.series_end)
+
+
+def last_session(c: Contenders, p: Params) -> dict[str, Way]:
+    return _series(c, p.series_symbol, p.series_end - timedelta(days=1), p.series_end)
+
+
+def _series(c: Contenders, symbol: str, start: datetime, end: datetime) -> dict[str, Way]:
     market_data = c.context.market_data
     sessions = c.sessions
 
@@ -190,6 +197,10 @@ def series(c: Contenders, p: Params) -> dict[str, Way]:
 
 def _series_complete(answer: Any, p: Params) -> None:
     assert len(answer) == p.series_bars, f"{len(answer)} bars, expected {p.series_bars}"
+
+
+def _session_complete(answer: Any, p: Params) -> None:
+    assert len(answer) == BARS_PER_DAY, f"{len(answer)} bars, expected {BARS_PER_DAY}"
 
 
 # --- market summary --------------------------------------------------------------------------
@@ -313,6 +324,14 @@ MARKET_SHAPES = (
         contenders=(*SQL_WAYS, "boursa_db_columns", "sqlalchemy"),
         build=series,
         check=_series_complete,
+        at_every_depth=True,
+    ),
+    Shape(
+        name="series_1d",
+        title="1-minute series, the last session (390 bars)",
+        contenders=(*SQL_WAYS, "boursa_db_columns", "sqlalchemy"),
+        build=last_session,
+        check=_session_complete,
         at_every_depth=True,
     ),
     Shape(

@@ -44,6 +44,9 @@ class Size:
     ingest_rounds: int = 5
     slow_ingest_rounds: int = 3
     parallel_ingest_rounds: int = 2
+    compression_symbols: int = 40
+    compression_sessions: int = 60
+    """One-minute bars in cents compressed by ``bench_compression`` (TimescaleDB only)."""
 
 
 def history_steps(symbols: int, trading_days: int, depths: tuple[int, ...]) -> tuple[Step, ...]:
@@ -109,6 +112,8 @@ SIZES = {
         ingest_rounds=2,
         slow_ingest_rounds=1,
         parallel_ingest_rounds=1,
+        compression_symbols=3,
+        compression_sessions=6,
     ),
     "default": Size(
         name="default",

@@ -33,6 +33,8 @@ INGEST_TARGETS = (
 )
 PARALLEL_FLOOR = 1.3
 """The library's parallel ingest's rows/s over one raw COPY's."""
+COMPRESSION_FLOOR = 5.6
+"""Bytes of one-minute bars in cents before compression over after (all bytes, indexes too)."""
 PEERS = ("sqlalchemy_core", "aiosql", "psycopg")
 
 
@@ -107,4 +109,9 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
     elif "copy_parallel" in summary["machine"].get("skipped", {}):
         reason = summary["machine"]["skipped"]["copy_parallel"]
         checks.append(_check(f"ingest: copy_parallel not measured ({reason})", 0, False))
+    compression = summary.get("compression", {})
+    if compression:
+        ratio = compression["ratio"]
+        target = f"compression of one-minute bars in cents >= {COMPRESSION_FLOOR}x (all bytes)"
+        checks.append(_check(target, ratio, ratio >= COMPRESSION_FLOOR))
     return checks
