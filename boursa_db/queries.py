@@ -24,6 +24,7 @@ statement is parsed and planned once per connection and then reused.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import math
@@ -126,6 +127,10 @@ class Query:
 
     def bind(self, arguments: Mapping[str, Any]) -> list[Any]:
         """The positional values for the statement, from keyword arguments."""
+        if len(arguments) == len(self.parameters):
+            # As many arguments as parameters, all found: none is missing or unexpected.
+            with contextlib.suppress(KeyError):
+                return [arguments[name] for name in self.parameters]
         missing = [name for name in self.parameters if name not in arguments]
         unexpected = sorted(set(arguments) - set(self.parameters))
         if missing or unexpected:

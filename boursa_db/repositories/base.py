@@ -76,6 +76,10 @@ async def acquire_connection(
         )
     asked_at = time.monotonic()
     try:
+        if pool.get_idle_size():
+            # A connection is free: taking it does not wait (reopening one the server closed
+            # is bounded by connect_timeout), so no timer is armed for it.
+            return await pool.acquire()
         # asyncio.timeout, not acquire(timeout=...): asyncpg would wrap the wait in a task of
         # its own, about a tenth of a one-row read.
         async with asyncio.timeout(acquire_timeout):

@@ -23,6 +23,7 @@ from boursa_db.repositories.arguments import (
 )
 from boursa_db.repositories.base import Repository
 from boursa_db.repositories.positions import position_from_record
+from boursa_db.repositories.stored import stored
 
 if TYPE_CHECKING:
     from boursa_db.connection import Connection
@@ -212,7 +213,8 @@ def _position_arrays(positions: Sequence[Position]) -> dict[str, list[Any]]:
 
 
 def _portfolio_from_record(record: Any, positions: Sequence[Any]) -> Portfolio:
-    return Portfolio(
+    return stored(
+        Portfolio,
         id=record["id"],
         user_id=record["user_id"],
         name=record["name"],

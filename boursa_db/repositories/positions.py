@@ -14,6 +14,7 @@ from boursa_db.domain.portfolios import Position
 from boursa_db.errors import ValidationError
 from boursa_db.repositories.arguments import check_id, check_instance, check_symbol
 from boursa_db.repositories.base import Repository
+from boursa_db.repositories.stored import stored
 
 __all__ = ["PositionRepository"]
 
@@ -73,7 +74,8 @@ class PositionRepository(Repository):
 
 def position_from_record(record: Any) -> Position:
     """The position a ``positions`` row describes."""
-    return Position(
+    return stored(
+        Position,
         id=record["id"],
         portfolio_id=record["portfolio_id"],
         symbol=record["symbol"],

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from boursa_db.domain.users import User, UserRole
+from boursa_db.domain.users import InvestmentExperience, RiskTolerance, User, UserRole
 from boursa_db.errors import NotFound, ValidationError
 from boursa_db.repositories.arguments import (
     check_aware,
@@ -17,6 +17,7 @@ from boursa_db.repositories.arguments import (
     check_text,
 )
 from boursa_db.repositories.base import Repository
+from boursa_db.repositories.stored import stored
 
 __all__ = ["UserRepository"]
 
@@ -148,12 +149,13 @@ def _user_columns(user: User) -> dict[str, Any]:
 
 
 def _user_from_record(record: Any) -> User:
-    return User(
+    return stored(
+        User,
         id=record["id"],
         email=record["email"],
         username=record["username"],
         password_hash=record["password_hash"],
-        role=record["role"],
+        role=UserRole(record["role"]),
         first_name=record["first_name"],
         last_name=record["last_name"],
         phone=record["phone"],
@@ -162,8 +164,8 @@ def _user_from_record(record: Any) -> User:
         timezone=record["timezone"],
         language=record["language"],
         preferred_currency=record["preferred_currency"],
-        risk_tolerance=record["risk_tolerance"],
-        investment_experience=record["investment_experience"],
+        risk_tolerance=RiskTolerance(record["risk_tolerance"]),
+        investment_experience=InvestmentExperience(record["investment_experience"]),
         is_active=record["is_active"],
         is_verified=record["is_verified"],
         two_factor_enabled=record["two_factor_enabled"],
