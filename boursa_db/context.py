@@ -42,7 +42,7 @@ from boursa_db.errors import (
 )
 from boursa_db.migrations import migration_ids
 from boursa_db.queries import QueryLibrary, default_library
-from boursa_db.repositories.base import DRIVER_ERRORS, PooledSession
+from boursa_db.repositories.base import DRIVER_ERRORS, PooledSession, needs_reset
 from boursa_db.repositories.market_data import MarketDataRepository
 from boursa_db.repositories.portfolios import PortfolioRepository
 from boursa_db.repositories.summaries import SummaryRepository
@@ -325,6 +325,9 @@ async def _reset_connection(connection: asyncpg.Connection[Any]) -> None:
     asyncpg's own reset (RESET ALL, UNLISTEN, CLOSE ALL, advisory locks) keeps temporary
     tables, and PostgreSQL looks up an unqualified table name in the session's temporary schema
     first: a temporary ``users`` left by one caller would take the writes of every later unit of
-    work on that connection. ``DISCARD TEMP`` drops them, in the same round trip.
+    work on that connection. ``DISCARD TEMP`` drops them, in the same round trip. A connection
+    that ran only the library's own statements since it was lent needs none of it
+    (:func:`boursa_db.repositories.base.release_connection`).
     """
-    await connection.execute(f"{connection.get_reset_query()}\nDISCARD TEMP;")
+    if needs_reset():
+        await connection.execute(f"{connection.get_reset_query()}\nDISCARD TEMP;")

@@ -64,3 +64,19 @@ async def test_a_temporary_table_left_by_a_call_outside_a_unit_of_work_is_droppe
     )
 
     assert await _count(database_url, "users") == 1
+
+
+async def test_a_temporary_table_left_by_a_callers_own_read_is_dropped_too(
+    one_connection: PersistenceContext, database_url: str
+) -> None:
+    async def leave_a_temporary_users_table(connection: asyncpg.Connection) -> object:
+        return await connection.execute(
+            "CREATE TEMPORARY TABLE users (LIKE public.users INCLUDING ALL)"
+        )
+
+    await one_connection.session.read(leave_a_temporary_users_table)
+    await one_connection.users.save(
+        User(email="ada@example.com", username="ada", password_hash="argon2id$h")
+    )
+
+    assert await _count(database_url, "users") == 1

@@ -23,6 +23,7 @@ async def _statements_of(context: PersistenceContext) -> list[str]:
     statements: list[str] = []
     async with context.pool.acquire() as connection:
         connection.add_query_logger(lambda logged: statements.append(logged.query))
+    statements.clear()  # the reset of this very release
     return statements
 
 
@@ -37,9 +38,35 @@ async def test_a_one_statement_read_runs_without_a_transaction(
 
     assert await one_connection.users.find_by_email("ada@example.com") is None
 
-    sent = [statement for statement in statements if "DISCARD TEMP" not in statement]
-    assert len(sent) == 1
-    assert "FROM users" in sent[0]
+    assert len(statements) == 1
+    assert "FROM users" in statements[0]
+
+
+async def test_a_read_of_the_library_returns_its_connection_without_the_reset_round_trip(
+    one_connection: PersistenceContext,
+) -> None:
+    # The library's statements leave no session state behind, so the pool's reset
+    # (RESET ALL, UNLISTEN, CLOSE ALL, DISCARD TEMP) would only cost a second round trip.
+    statements = await _statements_of(one_connection)
+
+    await one_connection.market_data.find_latest_prices(["AAPL"])
+    await one_connection.users.count()
+
+    assert not [statement for statement in statements if "DISCARD TEMP" in statement]
+    assert len(statements) == 2
+
+
+async def test_a_callers_own_read_work_gets_the_reset_when_its_connection_returns(
+    one_connection: PersistenceContext,
+) -> None:
+    statements = await _statements_of(one_connection)
+
+    async def work(connection: asyncpg.Connection) -> object:
+        return await connection.fetchval("SELECT 1")
+
+    await one_connection.session.read(work)
+
+    assert [statement for statement in statements if "DISCARD TEMP" in statement]
 
 
 async def test_a_portfolio_with_its_positions_is_read_in_two_statements_and_no_transaction(

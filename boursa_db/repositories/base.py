@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
@@ -39,7 +40,7 @@ from boursa_db.errors import (
     UsageError,
     translate_database_error,
 )
-from boursa_db.queries import QueryLibrary
+from boursa_db.queries import Query, QueryLibrary, default_library
 from boursa_db.query_types import typed_library
 from boursa_db.transactions import IsolationLevel
 
@@ -53,6 +54,7 @@ __all__ = [
     "acquire_connection",
     "begin_pooled_transaction",
     "commit_transaction",
+    "needs_reset",
     "release_connection",
 ]
 
@@ -166,22 +168,47 @@ async def rollback_transaction(connection: Connection) -> None:
         connection.terminate()
 
 
+_LIBRARY_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "boursa_db_library_only", default=False
+)
+
+
+def needs_reset() -> bool:
+    """Whether the connection being released must be reset (see :func:`release_connection`)."""
+    return not _LIBRARY_ONLY.get()
+
+
 async def release_connection(
-    pool: asyncpg.Pool[Any], connection: PoolConnectionProxy[Any], *, reset_timeout: float | None
+    pool: asyncpg.Pool[Any],
+    connection: PoolConnectionProxy[Any],
+    *,
+    reset_timeout: float | None,
+    library_only: bool = False,
 ) -> None:
     """Return the connection to the pool; one that cannot be reset in time is dropped.
 
     So is one whose last call timed out: asyncpg then sends a cancel request over a new
     connection and makes every later call wait for it, the reset on release included, and a
     server that went silent never answers it.
+
+    ``library_only``: since it was lent, the connection ran only the library's own statements,
+    which leave no session state behind (no SET, LISTEN, cursor or advisory lock outlives their
+    transaction, and their temporary tables are dropped at COMMIT or named apart), so the
+    pool's reset, a round trip as long as a one-row read, is skipped. asyncpg releases in a
+    task of its own, which starts from a copy of this task's context: the pool's reset
+    callback reads the flag there (:func:`needs_reset`).
     """
     if _cancelling(connection):
         connection.terminate()
-    with contextlib.suppress(*DRIVER_ERRORS, TimeoutError):
-        # A connection whose reset fails (its server went away or stopped answering) has been
-        # terminated by asyncpg already, and a closed one is only taken back: the pool opens
-        # a new one when needed.
-        await pool.release(connection, timeout=reset_timeout)
+    marked = _LIBRARY_ONLY.set(library_only)
+    try:
+        with contextlib.suppress(*DRIVER_ERRORS, TimeoutError):
+            # A connection whose reset fails (its server went away or stopped answering) has
+            # been terminated by asyncpg already, and a closed one is only taken back: the pool
+            # opens a new one when needed.
+            await pool.release(connection, timeout=reset_timeout)
+    finally:
+        _LIBRARY_ONLY.reset(marked)
 
 
 def _drop_if_timed_out(connection: Connection, error: BaseException) -> None:
@@ -346,6 +373,7 @@ class PooledSession:
         pooled connection; a read that ran out of time is not repeated.
         """
         attempts = self._pool.get_max_size() + 1
+        library_only = _runs_library_statements(work)
         for attempt in range(1, attempts + 1):
             connection = await acquire_connection(self._pool, acquire_timeout=self._acquire_timeout)
             try:
@@ -356,9 +384,28 @@ class PooledSession:
                     raise translated from error
             finally:
                 await release_connection(
-                    self._pool, connection, reset_timeout=self._acquire_timeout
+                    self._pool,
+                    connection,
+                    reset_timeout=self._acquire_timeout,
+                    library_only=library_only,
                 )
         raise AssertionError("unreachable")
+
+
+def _runs_library_statements(work: object) -> bool:
+    """Whether ``work`` runs only statements of the library's own ``sql/``: one of its queries,
+    or a read method of one of its repositories bound to them. A caller's own work (or a
+    repository given another query library) may leave session state behind: it gets the reset.
+    """
+    library = default_library()
+    if isinstance(work, Query):
+        return library.get(work.name) is work
+    owner = getattr(work, "__self__", None)
+    return (
+        isinstance(owner, Repository)
+        and type(owner).__module__.startswith("boursa_db.repositories.")
+        and owner._queries is typed_library()
+    )
 
 
 class Repository:
